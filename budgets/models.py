@@ -1,0 +1,139 @@
+"""Rate cards, budgets and expenses: the most sensitive data Slate holds (producers and admins only)."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from studio.models import Department, Role, Seniority, Show, currency_validator
+
+NOT_NEGATIVE = [MinValueValidator(0)]
+
+
+def _dates_in_order(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+        name=f"{prefix}_effective_dates_in_order",
+        violation_error_message="The end of the effective period must not be before its start.",
+    )
+
+
+class RateCard(models.Model):
+    """Studio day rate for a role and seniority, in force from `effective_from` to `effective_to`."""
+
+    role = models.CharField(max_length=24, choices=Role.choices)
+    seniority = models.CharField(max_length=12, choices=Seniority.choices)
+    day_rate = models.DecimalField(max_digits=10, decimal_places=2, validators=NOT_NEGATIVE)
+    currency = models.CharField(max_length=3, default="EUR", validators=[currency_validator])
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["role", "seniority", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "seniority", "currency", "effective_from"], name="rate_card_unique_start"
+            ),
+            models.CheckConstraint(condition=Q(day_rate__gte=0), name="rate_card_day_rate_not_negative"),
+            _dates_in_order("rate_card"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.get_seniority_display()} from {self.effective_from}"
+
+
+class PersonRateKind(models.TextChoices):
+    OVERRIDE = "override", "Personal day rate"
+    CONTRACT_DAY = "contract_day", "Freelance contract, day rate"
+    CONTRACT_FIXED = "contract_fixed", "Freelance contract, fixed fee"
+
+
+class PersonRate(models.Model):
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rates")
+    kind = models.CharField(max_length=16, choices=PersonRateKind.choices, default=PersonRateKind.OVERRIDE)
+    day_rate = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE)
+    fixed_fee = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE)
+    currency = models.CharField(max_length=3, default="EUR", validators=[currency_validator])
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(day_rate__isnull=True) | Q(day_rate__gte=0))
+                & (Q(fixed_fee__isnull=True) | Q(fixed_fee__gte=0)),
+                name="person_rate_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="contract_fixed", fixed_fee__isnull=False)
+                | (~Q(kind="contract_fixed") & Q(day_rate__isnull=False)),
+                name="person_rate_has_amount_for_kind",
+                violation_error_message="A fixed-fee contract needs a fee; other rates need a day rate.",
+            ),
+            _dates_in_order("person_rate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_kind_display()} from {self.effective_from}"
+
+
+class Budget(models.Model):
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="budgets")
+    revision = models.PositiveIntegerField()
+    name = models.CharField(max_length=60, help_text="e.g. 'bid v2'")
+    is_locked = models.BooleanField(default=False, help_text="The locked revision is the approved budget.")
+    locked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["show", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["show", "revision"], name="budget_unique_revision_per_show"),
+            models.UniqueConstraint(fields=["show"], condition=Q(is_locked=True), name="budget_one_locked_per_show"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.show.code} {self.name}"
+
+
+class BudgetLine(models.Model):
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="lines")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="budget_lines")
+    days = models.DecimalField(max_digits=8, decimal_places=2, validators=NOT_NEGATIVE)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, validators=NOT_NEGATIVE)
+
+    class Meta:
+        ordering = ["budget", "department__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "department"], name="budget_line_unique_department"),
+            models.CheckConstraint(condition=Q(days__gte=0) & Q(amount__gte=0), name="budget_line_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget}: {self.department}"
+
+
+class ExpenseKind(models.TextChoices):
+    FREELANCE = "freelance", "Freelance"
+    HARDWARE = "hardware", "Hardware"
+    SOFTWARE = "software", "Software"
+    OTHER = "other", "Other"
+
+
+class Expense(models.Model):
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="expenses")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="expenses")
+    supplier = models.CharField(max_length=120)
+    description = models.CharField(max_length=255, blank=True)
+    kind = models.CharField(max_length=12, choices=ExpenseKind.choices, default=ExpenseKind.OTHER)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, validators=NOT_NEGATIVE)
+    date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="expense_amount_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} {self.amount} on {self.date}"

@@ -1,0 +1,132 @@
+"""Time logs, milestones, working days and baselines: what schedule variance is measured from."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from shots.models import Task
+from shots.workflow import TaskStatus
+from studio.models import Department, Show
+
+
+class TimeLog(models.Model):
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_logs")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="time_logs")
+    date = models.DateField()
+    hours = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("24"))],
+    )
+    comment = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "task", "date"], name="timelog_one_row_per_person_task_date"),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24),
+                name="timelog_hours_between_0_and_24",
+                violation_error_message="Hours must be more than 0 and at most 24.",
+            ),
+        ]
+        indexes = [models.Index(fields=["task", "date"], name="timelog_task_date")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.date}: {self.hours} h"
+
+
+class Milestone(models.Model):
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="milestones")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="milestones"
+    )
+    name = models.CharField(max_length=120)
+    date = models.DateField()
+
+    class Meta:
+        ordering = ["date", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%Y-%m-%d})"
+
+
+class Holiday(models.Model):
+    """A day that is not a working day on one show (weekends are never working days)."""
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField()
+    name = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["show", "date"], name="holiday_unique_date_per_show")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}".strip()
+
+
+class StatusWeight(models.Model):
+    """Per-show earned-value weight of a task status; a missing row means the workflow default."""
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="status_weights")
+    status = models.CharField(max_length=16, choices=TaskStatus.choices)
+    weight = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["show", "status"], name="status_weight_unique_per_show"),
+            models.CheckConstraint(condition=Q(weight__gte=0) & Q(weight__lte=1), name="status_weight_between_0_and_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.show_id} {self.status}: {self.weight}"
+
+
+class Baseline(models.Model):
+    """A frozen copy of the plan (dates and bids) that variance is measured against."""
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="baselines")
+    name = models.CharField(max_length=120)
+    is_active = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["show", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["show", "name"], name="baseline_unique_name_per_show"),
+            models.UniqueConstraint(fields=["show"], condition=Q(is_active=True), name="baseline_one_active_per_show"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BaselineTask(models.Model):
+    baseline = models.ForeignKey(Baseline, on_delete=models.CASCADE, related_name="tasks")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="baseline_rows")
+    bid_days = models.DecimalField(max_digits=6, decimal_places=2)
+    start_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["baseline", "task"], name="baseline_task_unique"),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True) | Q(start_date__isnull=True) | Q(due_date__gte=F("start_date")),
+                name="baseline_task_due_not_before_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.baseline}: {self.task_id}"

@@ -1,0 +1,17 @@
+"""The one helper that decides "partial or full page" for htmx requests."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict, *, partial: str | None = None, status: int = 200
+) -> HttpResponse:
+    """Render `template`, or only its named partial (`template#partial`) when htmx asks for a fragment."""
+    name = f"{template}#{partial}" if partial and wants_partial(request) else template
+    return render(request, name, context, status=status)

@@ -1,0 +1,65 @@
+"""Studio-wide writes: show summaries, and the one way to hand work to Celery."""
+
+import logging
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from shots.models import Shot, Task
+from shots.workflow import DONE_STATUSES, TaskStatus
+
+from .models import Show, ShowSummary
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """Send a Celery task once the surrounding transaction commits.
+
+    If the broker is unreachable the error is logged and swallowed: every task Slate enqueues is backed by
+    state in the database (a stale flag, a digested_at column), and a beat sweep finds that state again, so
+    nothing is lost while Redis is down, and the user's request still succeeds.
+    """
+
+    def send() -> None:
+        try:
+            task.delay(*args)
+        except Exception:  # noqa: BLE001 - any broker failure: the beat sweep will catch up
+            logger.warning("Could not enqueue %s%r; the periodic sweep will pick it up.", task.name, args)
+
+    transaction.on_commit(send)
+
+
+def show_summary_mark_stale(*, show_id: int) -> None:
+    """Mark a show's summary out of date (in the caller's transaction) and ask for a refresh."""
+    from .tasks import refresh_show_summary
+
+    updated = ShowSummary.objects.filter(show_id=show_id).update(is_stale=True)
+    if not updated:
+        ShowSummary.objects.get_or_create(show_id=show_id, defaults={"is_stale": True})
+    enqueue_on_commit(refresh_show_summary, show_id)
+
+
+@transaction.atomic
+def show_summary_refresh(*, show_id: int) -> ShowSummary | None:
+    """Recount a show's shots and tasks by status in two aggregate queries. Idempotent."""
+    if not Show.objects.filter(pk=show_id).exists():
+        return None
+    # Take the row lock first, so two workers refreshing the same show serialise instead of racing.
+    summary, _ = ShowSummary.objects.select_for_update().get_or_create(show_id=show_id)
+    counts = Counter(
+        {
+            row["status"]: row["n"]
+            for row in Task.objects.filter(shot__show_id=show_id).values("status").annotate(n=Count("id"))
+        }
+    )
+    summary.shot_count = Shot.objects.filter(show_id=show_id).count()
+    summary.tasks_by_status = {status: counts.get(status, 0) for status in TaskStatus.values}
+    summary.task_count = sum(counts.values()) - counts.get(TaskStatus.OMITTED, 0)
+    summary.done_task_count = sum(counts.get(status, 0) for status in DONE_STATUSES)
+    summary.is_stale = False
+    summary.refreshed_at = timezone.now()
+    summary.save()
+    return summary

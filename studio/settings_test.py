@@ -1,0 +1,29 @@
+"""Test settings: the real PostgreSQL and Redis on localhost, never SQLite or an in-memory broker.
+
+`make test` exports DATABASE_URL and REDIS_URL; these defaults match the services on a developer machine.
+"""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/slate")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("DJANGO_SECRET_KEY", "slate-test-secret-key-" + "t" * 40)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from .settings import *  # noqa: E402,F403
+from .settings import STORAGES  # noqa: E402
+
+if not DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    raise RuntimeError("The test suite runs on PostgreSQL: set DATABASE_URL=postgres://... (see README).")
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# Unit tests run tasks in-process against the real database; tests marked `worker` switch this off and
+# run a real Celery worker against Redis.
+CELERY_TASK_ALWAYS_EAGER = True
