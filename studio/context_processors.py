@@ -27,6 +27,8 @@ def navigation(request):
         return {"nav_items": []}
     items = []
     for key in NAV_BY_ROLE.get(nav_role(user), []):
+        if key == "admin" and not user.is_staff:
+            continue
         label, url_name = NAV_ITEMS[key]
         url = reverse(url_name)
         items.append({"label": label, "url": url, "active": request.path.startswith(url)})

@@ -26,6 +26,8 @@ def home(request):
     if role in (Role.PRODUCER, Role.PRODUCTION_MANAGER):
         show = home_show(request.user)
         return redirect("studio:show_dashboard", code=show.code) if show else redirect("studio:show_list")
+    if role == Role.ADMIN and not request.user.is_staff:
+        return redirect("studio:show_list")  # Django's admin would only show its own login form
     return redirect(HOME_BY_ROLE.get(role, "studio:show_list"))
 
 
