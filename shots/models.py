@@ -97,8 +97,17 @@ class Shot(models.Model):
         return self.tail_out - self.head_in + 1
 
     def clean(self) -> None:
+        errors = {}
         if self.sequence_id and self.show_id and self.sequence.show_id != self.show_id:
-            raise ValidationError({"sequence": "The sequence belongs to another show."})
+            errors["sequence"] = "The sequence belongs to another show."
+        if self.cut_in is not None and self.cut_out is not None and self.cut_out < self.cut_in:
+            errors["cut_out"] = "Cut out must not be before cut in."
+        if self.head_in is not None and self.cut_in is not None and self.head_in > self.cut_in:
+            errors["head_in"] = "Head in must not be after cut in."
+        if self.tail_out is not None and self.cut_out is not None and self.tail_out < self.cut_out:
+            errors["tail_out"] = "Tail out must not be before cut out."
+        if errors:
+            raise ValidationError(errors)
 
 
 class TaskType(models.Model):
@@ -162,3 +171,7 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shot.code} {self.task_type.name}"
+
+    def clean(self) -> None:
+        if self.start_date and self.due_date and self.due_date < self.start_date:
+            raise ValidationError({"due_date": "The due date must not be before the start date."})

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 
 def wants_partial(request: HttpRequest) -> bool:
@@ -14,4 +15,8 @@ def render_page(
 ) -> HttpResponse:
     """Render `template`, or only its named partial (`template#partial`) when htmx asks for a fragment."""
     name = f"{template}#{partial}" if partial and wants_partial(request) else template
-    return render(request, name, context, status=status)
+    response = render(request, name, context, status=status)
+    if partial:
+        # One URL serves a fragment or a page: caches (and the Back button) must keep them apart.
+        patch_vary_headers(response, ("HX-Request",))
+    return response

@@ -297,14 +297,23 @@ class NoteRecipientRule(Rule):
     show_path = "note__version__task__shot__show_id"
 
     def visible_q(self, a):
-        return Q(person_id=a.person_id) | Q(note__version__task__shot__show_id__in=a.shows(REVIEWERS))
+        from dailies.models import Note
+
+        # A recipient sees their row only while they may see the note: a held client note's row would tell an
+        # artist it exists (an inbox count, a digest line).
+        visible_notes = Note.objects.filter(NoteRule().visible_q(a)).values("pk")
+        return Q(person_id=a.person_id, note__in=visible_notes) | Q(
+            note__version__task__shot__show_id__in=a.shows(REVIEWERS)
+        )
 
     def can_view(self, a, obj):
-        return obj.person_id == a.person_id or a.has_role_on(self.show_id(obj), REVIEWERS)
+        if a.has_role_on(self.show_id(obj), REVIEWERS):
+            return True
+        return obj.person_id == a.person_id and NoteRule().can_view(a, obj.note)
 
     def can_change(self, a, obj):
         # Recipients mark their own rows read; reviewers edit the recipient list of the show's notes.
-        return obj.person_id == a.person_id or a.has_role_on(self.show_id(obj), REVIEWERS)
+        return self.can_view(a, obj)
 
 
 class NoteAttachmentRule(Rule):

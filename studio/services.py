@@ -2,7 +2,9 @@
 
 import logging
 from collections import Counter
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -10,7 +12,8 @@ from django.utils import timezone
 from shots.models import Shot, Task
 from shots.workflow import DONE_STATUSES, TaskStatus
 
-from .models import Show, ShowSummary
+from . import permissions
+from .models import Person, Show, ShowSummary
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +66,44 @@ def show_summary_refresh(*, show_id: int) -> ShowSummary | None:
     summary.refreshed_at = timezone.now()
     summary.save()
     return summary
+
+
+SHOW_EDITABLE_FIELDS = frozenset(
+    {
+        "name",
+        "status",
+        "fps",
+        "resolution_width",
+        "resolution_height",
+        "start_date",
+        "end_date",
+        "currency",
+        "hours_per_day",
+        "contract_value",
+        "default_head_in",
+        "default_handles",
+    }
+)
+
+
+@transaction.atomic
+def show_update(*, actor: Person, show: Show, **changes: Any) -> Show:
+    """Change a show's settings: its producers and admins (permissions.can_change). The code is the show's
+    address and is not changed here; the contract value is money (permissions.can_see_money)."""
+    unknown = set(changes) - SHOW_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+    locked = Show.objects.select_for_update().get(pk=show.pk)
+    permissions.require_change(actor, locked)
+    if "contract_value" in changes:
+        permissions.require(
+            permissions.can_see_money(actor, locked), "Only the show's producers can change its contract value."
+        )
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    if locked.start_date and locked.end_date and locked.end_date < locked.start_date:
+        field = "end_date" if "end_date" in changes else "start_date"
+        raise ValidationError({field: "The end date must not be before the start date."})
+    locked.full_clean()
+    locked.save()
+    return locked

@@ -27,3 +27,4 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 # Unit tests run tasks in-process against the real database; tests marked `worker` switch this off and
 # run a real Celery worker against Redis.
 CELERY_TASK_ALWAYS_EAGER = True
+WHITENOISE_AUTOREFRESH = True  # serve from the finders: tests never run collectstatic
