@@ -1,0 +1,341 @@
+"""Every URL of the project, GET by every role, on an object of their show and of another show.
+
+TABLE holds one row per named URL: how to build it from the world, and the exact answer per role and column
+("own": the role's show, or the URL has no object; "other": an object of a show the role is not on). The
+coverage test fails when a URL is added without a row (or EXEMPT_PREFIXES entry), or a row outlives its URL.
+
+Every 200 is also scanned for leaks: the text of any world object the person may not see
+(permissions.visible) must not appear in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.authtoken.models import Token
+
+from studio import permissions
+from tests import permission_world
+from tests.permission_world import World, leak_markers
+from tests.studio.factories import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+world = permission_world.world  # the module-scoped fixture
+
+ROLES = ("artist", "supervisor", "coordinator", "production_manager", "producer", "admin", "client", "anonymous")
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A redirect to exactly this Location; LOGIN means the login page with ?next=<the requested path>."""
+
+    to: str
+    status: int = 302
+
+
+LOGIN = Redirect("LOGIN")
+ADMIN_LOGIN = Redirect("/admin/login/?next=/admin/")
+Expect = int | Redirect
+
+
+def answers(default: Expect, **by_role: Expect) -> dict[str, Expect]:
+    unknown = set(by_role) - set(ROLES)
+    assert not unknown, unknown
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+def page(default: Expect = 200, **by_role: Expect) -> dict[str, Expect]:
+    """A login-required page: anonymous people are sent to log in."""
+    return answers(default, anonymous=LOGIN, **by_role)
+
+
+def api(default: Expect = 200, **by_role: Expect) -> dict[str, Expect]:
+    """An API endpoint: anonymous requests get 401 (TokenAuthentication's challenge comes first)."""
+    return answers(default, anonymous=401, **by_role)
+
+
+@dataclass(frozen=True)
+class Row:
+    path: Callable[[World, str], str]  # (world, "own" | "other") -> the URL path
+    own: dict[str, Expect]
+    other: dict[str, Expect] | None = None  # None: the URL takes no object, "own" is the only column
+
+
+def fixed(name: str) -> Callable[[World, str], str]:
+    return lambda w, which: reverse(name)
+
+
+def of(name: str, **kwargs: Callable) -> Callable[[World, str], str]:
+    """A URL naming an object of the column's show, e.g. of("api:shot-detail", pk=lambda s: s.shot.pk)."""
+    return lambda w, which: reverse(name, kwargs={key: get(w.show(which)) for key, get in kwargs.items()})
+
+
+TABLE: dict[str, Row] = {
+    # --- Public ------------------------------------------------------------------------------------------
+    "healthz": Row(fixed("healthz"), answers(200)),
+    # Logged-in people are sent home (LoginView(redirect_authenticated_user=True)).
+    "login": Row(fixed("login"), answers(Redirect("/"), anonymous=200)),
+    # POST only (see test_logout_is_post_only).
+    "logout": Row(fixed("logout"), answers(405)),
+    # --- Pages --------------------------------------------------------------------------------------------
+    "home": Row(
+        fixed("home"),
+        page(
+            artist=Redirect("/my/tasks/"),
+            supervisor=Redirect("/review/"),
+            coordinator=Redirect("/dailies/"),
+            production_manager=Redirect("/shows/OWN/"),
+            producer=Redirect("/shows/OWN/"),
+            admin=Redirect("/admin/"),
+            client=Redirect("/dailies/"),
+        ),
+    ),
+    "studio:show_list": Row(fixed("studio:show_list"), page(200)),
+    # Clients are on the show but the dashboard is staff information: 404, like a stranger.
+    "studio:show_dashboard": Row(
+        of("studio:show_dashboard", code=lambda s: s.show.code),
+        own=page(200, client=404),
+        other=page(404, admin=200),
+    ),
+    "shots:my_tasks": Row(fixed("shots:my_tasks"), page(200)),
+    "shots:review_queue": Row(fixed("shots:review_queue"), page(200)),
+    "dailies:session_list": Row(fixed("dailies:session_list"), page(200)),
+    # Django admin's own check: staff only, everyone else to the admin login. Stands for every admin:* URL.
+    "admin:index": Row(fixed("admin:index"), answers(ADMIN_LOGIN, admin=200)),
+    # --- API ----------------------------------------------------------------------------------------------
+    "api:token": Row(fixed("api:token"), answers(405)),  # POST only (see test_api_token_is_post_only)
+    "api:schema": Row(fixed("api:schema"), api(200)),
+    "api:docs": Row(fixed("api:docs"), api(200)),
+    # Lists answer 200 to everyone logged in, with only what they may see (a client: their show, no breakdown).
+    "api:show-list": Row(fixed("api:show-list"), api(200)),
+    "api:sequence-list": Row(fixed("api:sequence-list"), api(200)),
+    "api:shot-list": Row(fixed("api:shot-list"), api(200)),
+    "api:task-list": Row(fixed("api:task-list"), api(200)),
+    # Details: another show's object is a 404, exactly like a missing one.
+    "api:show-detail": Row(of("api:show-detail", code=lambda s: s.show.code), own=api(200), other=api(404, admin=200)),
+    "api:sequence-detail": Row(
+        of("api:sequence-detail", pk=lambda s: s.sequence.pk), own=api(200, client=404), other=api(404, admin=200)
+    ),
+    "api:shot-detail": Row(
+        of("api:shot-detail", pk=lambda s: s.shot.pk), own=api(200, client=404), other=api(404, admin=200)
+    ),
+    "api:task-detail": Row(
+        of("api:task-detail", pk=lambda s: s.task.pk), own=api(200, client=404), other=api(404, admin=200)
+    ),
+}
+
+# URL names deliberately without a row. Keep it short; every entry says why.
+EXEMPT_PREFIXES = {
+    "admin:": "Django admin's own pages: is_staff decides, and the admin:index row covers that check.",
+}
+
+
+def url_names(resolver: URLResolver | None = None, namespace: str = "") -> tuple[set[str], list[str]]:
+    """(every full namespaced URL name, the routes of unnamed patterns) of the project."""
+    resolver = resolver or get_resolver()
+    names: set[str] = set()
+    unnamed: list[str] = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            more, more_unnamed = url_names(pattern, inner)
+            names |= more
+            unnamed += more_unnamed
+        elif isinstance(pattern, URLPattern):
+            if pattern.name:
+                names.add(namespace + pattern.name)
+            elif not namespace.startswith("admin:"):
+                unnamed.append(f"{namespace}{pattern.pattern}")
+    return names, unnamed
+
+
+def exempt_reason(name: str) -> str | None:
+    return next((why for prefix, why in EXEMPT_PREFIXES.items() if name.startswith(prefix)), None)
+
+
+def without_row(names: set[str]) -> list[str]:
+    return sorted(name for name in names if name not in TABLE and exempt_reason(name) is None)
+
+
+def test_every_url_has_a_row():
+    names, unnamed = url_names()
+    assert without_row(names) == [], "add a TABLE row (or an EXEMPT_PREFIXES entry with a reason) for these URLs"
+    assert sorted(set(TABLE) - names) == [], "these rows name URLs that no longer exist"
+    assert unnamed == [], "name these URL patterns so the matrix can address them"
+
+
+def test_coverage_check_flags_a_url_without_a_row():
+    names, _ = url_names()
+    assert {"home", "shots:my_tasks", "api:task-detail", "admin:index", "admin:studio_person_changelist"} <= names
+    assert without_row({"shots:my_tasks", "admin:studio_person_changelist", "shots:shot_list"}) == ["shots:shot_list"]
+    assert without_row({"api:shot-detail", "api:shot-versions"}) == ["api:shot-versions"]
+
+
+# --- The matrix -----------------------------------------------------------------------------------------
+
+
+CASES = [
+    pytest.param(name, role, which, id=f"{name}-{which}-{role}")
+    for name, row in TABLE.items()
+    for which in (("own", "other") if row.other is not None else ("own",))
+    for role in ROLES
+]
+
+
+@pytest.fixture(scope="module")
+def hidden_texts(world, django_db_blocker):
+    """Per role: the texts of the world objects that role may not see."""
+    with django_db_blocker.unblock():
+        hidden = {}
+        for role in ROLES:
+            who = AnonymousUser() if role == "anonymous" else world.fresh(role)
+            hidden[role] = [
+                (f"{type(obj).__name__} #{obj.pk}", text)
+                for obj, text in leak_markers(world)
+                if not permissions.visible(who, type(obj)).filter(pk=obj.pk).exists()
+            ]
+        return hidden
+
+
+def get_as(world, role: str, path: str):
+    http = Client()
+    if role != "anonymous":
+        http.force_login(world.people[role])
+    return http.get(path)
+
+
+@pytest.mark.parametrize(("name", "role", "which"), CASES)
+def test_get(world, hidden_texts, name, role, which):
+    row = TABLE[name]
+    expected = (row.own if which == "own" else row.other)[role]
+    path = row.path(world, which)
+    response = get_as(world, role, path)
+    if isinstance(expected, Redirect):
+        to = f"{reverse('login')}?next={path}" if expected is LOGIN else expected.to
+        assert (response.status_code, response.get("Location")) == (expected.status, to)
+    else:
+        assert response.status_code == expected
+    if response.status_code == 200:
+        body = response.content.decode()
+        leaked = [f"{label}: {text!r}" for label, text in hidden_texts[role] if text in body]
+        assert leaked == [], f"{path} shows {role} what they may not see"
+
+
+# --- Content -------------------------------------------------------------------------------------------
+
+
+def test_my_tasks_lists_only_the_artists_own_tasks(world):
+    response = get_as(world, "artist", reverse("shots:my_tasks"))
+    assert list(response.context["tasks"]) == [world.own.task]
+    body = response.content.decode()
+    assert body.count('<td class="code">') == 1
+    assert '<td class="code">SQ010_SH0010</td>' in body
+    assert "SQ010_SH0020" not in body
+
+
+def test_review_queue_shows_the_supervisors_department_only(world):
+    response = get_as(world, "supervisor", reverse("shots:review_queue"))
+    assert list(response.context["versions"]) == [world.own.version]
+    response = get_as(world, "lighting_supervisor", reverse("shots:review_queue"))
+    assert list(response.context["versions"]) == []
+
+
+def test_client_dailies_lists_only_the_released_client_session(world):
+    response = get_as(world, "client", reverse("dailies:session_list"))
+    assert list(response.context["sessions"]) == [world.own.client_session]
+    body = response.content.decode()
+    assert world.own.client_session.name in body
+    assert world.own.unreleased_session.name not in body
+    assert world.own.internal_session.name not in body
+
+
+def test_api_client_lists_no_breakdown(world):
+    for name in ("api:sequence-list", "api:shot-list", "api:task-list"):
+        response = get_as(world, "client", reverse(name))
+        assert (response.status_code, response.json()["results"]) == (200, []), name
+    response = get_as(world, "client", reverse("api:show-list"))
+    assert [show["code"] for show in response.json()["results"]] == ["OWN"]
+    assert "contract_value" not in response.json()["results"][0]
+
+
+def test_api_artist_lists_own_show_only(world):
+    response = get_as(world, "artist", reverse("api:shot-list"))
+    assert sorted(shot["code"] for shot in response.json()["results"]) == ["SQ010_SH0010", "SQ010_SH0020"]
+    response = get_as(world, "artist", reverse("api:task-list"))
+    assert sorted(task["id"] for task in response.json()["results"]) == sorted(
+        [world.own.task.pk, world.own.task2.pk, world.own.lighting_task.pk]
+    )
+
+
+def test_api_anonymous_is_challenged_for_a_token(world):
+    response = get_as(world, "anonymous", reverse("api:shot-list"))
+    assert (response.status_code, response["WWW-Authenticate"]) == (401, "Token")
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
+def test_other_show_and_held_notes_appear_on_no_page(world, role):
+    """The other show's shot codes, and the held client note, on any URL of the table (both columns)."""
+    forbidden = [*world.other.shot_codes, world.other.show.name]
+    if role in ("artist", "client", "anonymous"):
+        forbidden.append(world.own.held_note.body)
+    hits = []
+    for row in TABLE.values():
+        for which in ("own", "other") if row.other is not None else ("own",):
+            path = row.path(world, which)
+            body = get_as(world, role, path).content.decode()
+            hits += [f"{path}: {text!r}" for text in forbidden if text in body]
+    assert hits == []
+
+
+def test_admin_changelists_are_for_admin_staff_only(world):
+    """What the admin:index row stands for, checked on every model the admin registers."""
+    names, _ = url_names()
+    changelists = sorted(name for name in names if name.startswith("admin:") and name.endswith("_changelist"))
+    assert "admin:studio_person_changelist" in changelists
+    answers_by_role = {}
+    for name in changelists:
+        path = reverse(name)
+        for role in ("producer", "admin"):
+            response = get_as(world, role, path)
+            answers_by_role[(name, role)] = (response.status_code, response.get("Location"))
+    expected = {}
+    for name in changelists:
+        expected[(name, "producer")] = (302, f"/admin/login/?next={reverse(name)}")
+        expected[(name, "admin")] = (200, None)
+    assert answers_by_role == expected
+
+
+# --- POST-only URLs ---------------------------------------------------------------------------------------
+
+
+def test_logout_is_post_only(world):
+    http = Client()
+    http.force_login(world.people["artist"])
+    assert http.get(reverse("logout")).status_code == 405
+    assert http.get(reverse("shots:my_tasks")).status_code == 200  # still logged in
+    response = http.post(reverse("logout"))
+    assert (response.status_code, response["Location"]) == (302, "/login/")
+    response = http.get(reverse("shots:my_tasks"))
+    assert (response.status_code, response["Location"]) == (302, "/login/?next=/my/tasks/")
+
+
+def test_api_token_is_post_only(world):
+    http = Client()
+    assert http.get(reverse("api:token")).status_code == 405
+    response = http.post(reverse("api:token"), {"username": "artist", "password": "wrong"})
+    assert response.status_code == 400
+    response = http.post(reverse("api:token"), {"username": "artist", "password": DEMO_PASSWORD})
+    assert (response.status_code, response.json()) == (200, {"token": Token.objects.get(user__username="artist").key})
+    token = response.json()["token"]
+    response = Client().get(reverse("api:shot-list"), headers={"Authorization": f"Token {token}"})
+    assert sorted(shot["code"] for shot in response.json()["results"]) == ["SQ010_SH0010", "SQ010_SH0020"]
+
+
+def test_inactive_person_cannot_get_a_token(world):
+    response = Client().post(reverse("api:token"), {"username": "inactive", "password": DEMO_PASSWORD})
+    assert response.status_code == 400
