@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from studio import permissions
 from studio.models import Person, Role, Show
-from studio.services import show_summary_mark_stale
+from studio.services import refuse_unknown_fields, require_free, show_summary_mark_stale
 
 from .models import Sequence, Shot, Task, TaskType
 
@@ -29,17 +29,11 @@ class StaleWrite(ValidationError):
         )
 
 
-def _require_free(existing, field: str, message: str) -> None:
-    """Name the field when a code is taken (the database constraint alone would only say 'already exists')."""
-    if existing.exists():
-        raise ValidationError({field: message})
-
-
 @transaction.atomic
 def sequence_create(*, actor: Person, show: Show, code: str, name: str = "", order: int = 0) -> Sequence:
     sequence = Sequence(show=show, code=code.strip(), name=name, order=order)
     permissions.require_change(actor, sequence)
-    _require_free(
+    require_free(
         Sequence.objects.filter(show=show, code=sequence.code),
         "code",
         f"The show already has a sequence {sequence.code}.",
@@ -86,7 +80,7 @@ def shot_create(
         tail_out=tail_out if tail_out is not None else cut_out + handles,
     )
     permissions.require_change(actor, shot)
-    _require_free(Shot.objects.filter(show=show, code=shot.code), "code", f"The show already has a shot {shot.code}.")
+    require_free(Shot.objects.filter(show=show, code=shot.code), "code", f"The show already has a shot {shot.code}.")
     shot.full_clean()
     shot.save()
     show_summary_mark_stale(show_id=show.pk)
@@ -113,7 +107,7 @@ def task_create(
         updated_by=actor,
     )
     permissions.require_change(actor, task)
-    _require_free(
+    require_free(
         Task.objects.filter(shot=shot, task_type=task_type), "task_type", f"This shot already has a {task_type} task."
     )
     task.full_clean()
@@ -134,9 +128,7 @@ def task_update(*, actor: Person, task: Task, row_version: int | None = None, **
     `row_version` is the version the caller read; if the task moved on since, nothing is written and a
     StaleWrite names who changed it and when.
     """
-    unknown = set(changes) - TASK_EDITABLE_FIELDS - {"assignees"}
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+    refuse_unknown_fields(changes, TASK_EDITABLE_FIELDS | {"assignees"})
     # Lock the task row only: updated_by is nullable (an outer join), and the shot and show stay editable.
     locked = (
         Task.objects.select_for_update(of=("self",)).select_related("shot", "task_type", "updated_by").get(pk=task.pk)
@@ -174,23 +166,19 @@ SEQUENCE_EDITABLE_FIELDS = frozenset({"code", "name", "status", "order"})
 SHOT_EDITABLE_FIELDS = frozenset({"code", "description", "status", "order", "cut_in", "cut_out", "head_in", "tail_out"})
 
 
-def _refuse_unknown_fields(changes: dict[str, Any], editable: frozenset[str]) -> None:
-    unknown = set(changes) - editable
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
-
-
 @transaction.atomic
 def sequence_update(*, actor: Person, sequence: Sequence, **changes: Any) -> Sequence:
     """Rename, re-order or change the status of a sequence (the show's breakdown editors)."""
-    _refuse_unknown_fields(changes, SEQUENCE_EDITABLE_FIELDS)
+    refuse_unknown_fields(changes, SEQUENCE_EDITABLE_FIELDS)
     locked = Sequence.objects.select_for_update().get(pk=sequence.pk)
     permissions.require_change(actor, locked)
     if "code" in changes:
         changes["code"] = changes["code"].strip()
-        taken = Sequence.objects.filter(show_id=locked.show_id, code=changes["code"]).exclude(pk=locked.pk)
-        if taken.exists():
-            raise ValidationError({"code": f"The show already has a sequence {changes['code']}."})
+        require_free(
+            Sequence.objects.filter(show_id=locked.show_id, code=changes["code"]).exclude(pk=locked.pk),
+            "code",
+            f"The show already has a sequence {changes['code']}.",
+        )
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.full_clean()
@@ -204,14 +192,16 @@ def shot_update(*, actor: Person, shot: Shot, **changes: Any) -> Shot:
 
     Moving cut in or cut out keeps the shot's handles: head in and tail out follow unless they are given too.
     """
-    _refuse_unknown_fields(changes, SHOT_EDITABLE_FIELDS)
+    refuse_unknown_fields(changes, SHOT_EDITABLE_FIELDS)
     locked = Shot.objects.select_for_update(of=("self",)).select_related("show", "sequence").get(pk=shot.pk)
     permissions.require_change(actor, locked)
     if "code" in changes:
         changes["code"] = changes["code"].strip()
-        taken = Shot.objects.filter(show_id=locked.show_id, code=changes["code"]).exclude(pk=locked.pk)
-        if taken.exists():
-            raise ValidationError({"code": f"The show already has a shot {changes['code']}."})
+        require_free(
+            Shot.objects.filter(show_id=locked.show_id, code=changes["code"]).exclude(pk=locked.pk),
+            "code",
+            f"The show already has a shot {changes['code']}.",
+        )
     head_handle = locked.cut_in - locked.head_in
     tail_handle = locked.tail_out - locked.cut_out
     for name, value in changes.items():
@@ -220,15 +210,6 @@ def shot_update(*, actor: Person, shot: Shot, **changes: Any) -> Shot:
         locked.head_in = locked.cut_in - head_handle
     if "cut_out" in changes and "tail_out" not in changes:
         locked.tail_out = locked.cut_out + tail_handle
-    errors = {}
-    if locked.cut_out < locked.cut_in:
-        errors["cut_out"] = "Cut out must not be before cut in."
-    if locked.head_in > locked.cut_in:
-        errors["head_in"] = "Head in must not be after cut in."
-    if locked.tail_out < locked.cut_out:
-        errors["tail_out"] = "Tail out must not be before cut out."
-    if errors:
-        raise ValidationError(errors)
-    locked.full_clean()
+    locked.full_clean()  # Shot.clean names cut_out / head_in / tail_out when the frame range is out of order
     locked.save()
     return locked

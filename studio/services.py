@@ -2,11 +2,12 @@
 
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from shots.models import Shot, Task
@@ -16,6 +17,19 @@ from . import permissions
 from .models import Person, Show, ShowSummary
 
 logger = logging.getLogger(__name__)
+
+
+def refuse_unknown_fields(changes: dict[str, Any], editable: Iterable[str]) -> None:
+    """A write that names a field it may not change is refused whole, naming each such field."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+
+
+def require_free(existing: QuerySet, field: str, message: str) -> None:
+    """Name the field when a code is taken (the database constraint alone would only say 'already exists')."""
+    if existing.exists():
+        raise ValidationError({field: message})
 
 
 def enqueue_on_commit(task, *args) -> None:
@@ -90,9 +104,7 @@ SHOW_EDITABLE_FIELDS = frozenset(
 def show_update(*, actor: Person, show: Show, **changes: Any) -> Show:
     """Change a show's settings: its producers and admins (permissions.can_change). The code is the show's
     address and is not changed here; the contract value is money (permissions.can_see_money)."""
-    unknown = set(changes) - SHOW_EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+    refuse_unknown_fields(changes, SHOW_EDITABLE_FIELDS)
     locked = Show.objects.select_for_update().get(pk=show.pk)
     permissions.require_change(actor, locked)
     if "contract_value" in changes:
