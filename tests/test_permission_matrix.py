@@ -1,6 +1,6 @@
 """Every URL of the project, GET by every role, on an object of their show and of another show.
 
-TABLE holds one row per named URL: how to build it from the world, and the exact answer per role and column
+TABLE (the union of the ROWS of tests/matrix_rows/*.py) holds one row per named URL: how to build it from the world, and the exact answer per role and column
 ("own": the role's show, or the URL has no object; "other": an object of a show the role is not on). The
 coverage test fails when a URL is added without a row (or EXEMPT_PREFIXES entry), or a row outlives its URL.
 
@@ -10,9 +10,6 @@ Every 200 is also scanned for leaks: the text of any world object the person may
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
@@ -21,113 +18,13 @@ from rest_framework.authtoken.models import Token
 
 from studio import permissions
 from tests import permission_world
-from tests.permission_world import World, leak_markers
+from tests.matrix_rows import ROWS as TABLE
+from tests.matrix_rows.base import LOGIN, ROLES, Redirect
+from tests.permission_world import leak_markers
 from tests.studio.factories import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 world = permission_world.world  # the module-scoped fixture
-
-ROLES = ("artist", "supervisor", "coordinator", "production_manager", "producer", "admin", "client", "anonymous")
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """A redirect to exactly this Location; LOGIN means the login page with ?next=<the requested path>."""
-
-    to: str
-    status: int = 302
-
-
-LOGIN = Redirect("LOGIN")
-ADMIN_LOGIN = Redirect("/admin/login/?next=/admin/")
-Expect = int | Redirect
-
-
-def answers(default: Expect, **by_role: Expect) -> dict[str, Expect]:
-    unknown = set(by_role) - set(ROLES)
-    assert not unknown, unknown
-    return {role: by_role.get(role, default) for role in ROLES}
-
-
-def page(default: Expect = 200, **by_role: Expect) -> dict[str, Expect]:
-    """A login-required page: anonymous people are sent to log in."""
-    return answers(default, anonymous=LOGIN, **by_role)
-
-
-def api(default: Expect = 200, **by_role: Expect) -> dict[str, Expect]:
-    """An API endpoint: anonymous requests get 401 (TokenAuthentication's challenge comes first)."""
-    return answers(default, anonymous=401, **by_role)
-
-
-@dataclass(frozen=True)
-class Row:
-    path: Callable[[World, str], str]  # (world, "own" | "other") -> the URL path
-    own: dict[str, Expect]
-    other: dict[str, Expect] | None = None  # None: the URL takes no object, "own" is the only column
-
-
-def fixed(name: str) -> Callable[[World, str], str]:
-    return lambda w, which: reverse(name)
-
-
-def of(name: str, **kwargs: Callable) -> Callable[[World, str], str]:
-    """A URL naming an object of the column's show, e.g. of("api:shot-detail", pk=lambda s: s.shot.pk)."""
-    return lambda w, which: reverse(name, kwargs={key: get(w.show(which)) for key, get in kwargs.items()})
-
-
-TABLE: dict[str, Row] = {
-    # --- Public ------------------------------------------------------------------------------------------
-    "healthz": Row(fixed("healthz"), answers(200)),
-    # Logged-in people are sent home (LoginView(redirect_authenticated_user=True)).
-    "login": Row(fixed("login"), answers(Redirect("/"), anonymous=200)),
-    # POST only (see test_logout_is_post_only).
-    "logout": Row(fixed("logout"), answers(405)),
-    # --- Pages --------------------------------------------------------------------------------------------
-    "home": Row(
-        fixed("home"),
-        page(
-            artist=Redirect("/my/tasks/"),
-            supervisor=Redirect("/review/"),
-            coordinator=Redirect("/dailies/"),
-            production_manager=Redirect("/shows/OWN/"),
-            producer=Redirect("/shows/OWN/"),
-            admin=Redirect("/admin/"),
-            client=Redirect("/dailies/"),
-        ),
-    ),
-    "studio:show_list": Row(fixed("studio:show_list"), page(200)),
-    # Clients are on the show but the dashboard is staff information: 404, like a stranger.
-    "studio:show_dashboard": Row(
-        of("studio:show_dashboard", code=lambda s: s.show.code),
-        own=page(200, client=404),
-        other=page(404, admin=200),
-    ),
-    "shots:my_tasks": Row(fixed("shots:my_tasks"), page(200)),
-    "shots:review_queue": Row(fixed("shots:review_queue"), page(200)),
-    "dailies:session_list": Row(fixed("dailies:session_list"), page(200)),
-    # Django admin's own check: staff only, everyone else to the admin login. Stands for every admin:* URL.
-    "admin:index": Row(fixed("admin:index"), answers(ADMIN_LOGIN, admin=200)),
-    # --- API ----------------------------------------------------------------------------------------------
-    "api:token": Row(fixed("api:token"), answers(405)),  # POST only (see test_api_token_is_post_only)
-    "api:schema": Row(fixed("api:schema"), api(200)),
-    "api:docs": Row(fixed("api:docs"), api(200)),
-    # Lists answer 200 to everyone logged in, with only what they may see (a client: their show, no breakdown).
-    "api:show-list": Row(fixed("api:show-list"), api(200)),
-    "api:sequence-list": Row(fixed("api:sequence-list"), api(200)),
-    "api:shot-list": Row(fixed("api:shot-list"), api(200)),
-    "api:task-list": Row(fixed("api:task-list"), api(200)),
-    # Details: another show's object is a 404, exactly like a missing one.
-    "api:show-detail": Row(of("api:show-detail", code=lambda s: s.show.code), own=api(200), other=api(404, admin=200)),
-    "api:sequence-detail": Row(
-        of("api:sequence-detail", pk=lambda s: s.sequence.pk), own=api(200, client=404), other=api(404, admin=200)
-    ),
-    "api:shot-detail": Row(
-        of("api:shot-detail", pk=lambda s: s.shot.pk), own=api(200, client=404), other=api(404, admin=200)
-    ),
-    "api:task-detail": Row(
-        of("api:task-detail", pk=lambda s: s.task.pk), own=api(200, client=404), other=api(404, admin=200)
-    ),
-}
 
 # URL names deliberately without a row. Keep it short; every entry says why.
 EXEMPT_PREFIXES = {
