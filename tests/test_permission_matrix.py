@@ -1,6 +1,7 @@
 """Every URL of the project, GET by every role, on an object of their show and of another show.
 
-TABLE (the union of the ROWS of tests/matrix_rows/*.py) holds one row per named URL: how to build it from the world, and the exact answer per role and column
+TABLE (the union of the ROWS of tests/matrix_rows/*.py) holds one row per named URL: how to build it from the
+world, and the exact answer per role and column
 ("own": the role's show, or the URL has no object; "other": an object of a show the role is not on). The
 coverage test fails when a URL is added without a row (or EXEMPT_PREFIXES entry), or a row outlives its URL.
 
