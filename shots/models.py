@@ -175,3 +175,52 @@ class Task(models.Model):
     def clean(self) -> None:
         if self.start_date and self.due_date and self.due_date < self.start_date:
             raise ValidationError({"due_date": "The due date must not be before the start date."})
+
+
+class TaskTemplateItem(models.Model):
+    """A task type a show adds to every new shot (the show's task template), with its default bid."""
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="task_template")
+    task_type = models.ForeignKey(TaskType, on_delete=models.CASCADE, related_name="+")
+    default_bid_days = models.DecimalField(
+        max_digits=6, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        ordering = ["show", "task_type__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["show", "task_type"], name="task_template_unique_type_per_show"),
+            models.CheckConstraint(condition=Q(default_bid_days__gte=0), name="task_template_bid_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.show_id}: {self.task_type}"
+
+
+class ActivityVerb(models.TextChoices):
+    CREATED = "created", "created"
+    CHANGED = "changed", "changed"
+    IMPORTED = "imported", "imported from a cut"
+
+
+class Activity(models.Model):
+    """Who changed what on a shot or its tasks, and when: written by the services, read on the shot page."""
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="+")
+    shot = models.ForeignKey(Shot, on_delete=models.CASCADE, related_name="activities")
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="activities")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=12, choices=ActivityVerb.choices)
+    # {field: [old, new]} as display strings, so the history survives later renames of choices.
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["shot", "-created_at"], name="activity_shot_recent")]
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.verb} {self.task or self.shot}"

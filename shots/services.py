@@ -14,7 +14,7 @@ from studio import permissions
 from studio.models import Person, Role, Show
 from studio.services import refuse_unknown_fields, require_free, show_summary_mark_stale
 
-from .models import Sequence, Shot, Task, TaskType
+from .models import Activity, ActivityVerb, Sequence, Shot, Task, TaskTemplateItem, TaskType
 
 
 class StaleWrite(ValidationError):
@@ -27,6 +27,27 @@ class StaleWrite(ValidationError):
             {"row_version": f"This task was changed by {who} at {when} — reload to see their change."},
             code="stale",
         )
+
+
+def _shown(instance, field: str) -> str:
+    """A field's value as people read it (choice labels, '' for empty), for the activity history."""
+    value = getattr(instance, field)
+    if value is None:
+        return ""
+    display = getattr(instance, f"get_{field}_display", None)
+    return str(display()) if display else str(value)
+
+
+def _diff(instance, before: dict[str, str], fields) -> dict[str, list[str]]:
+    return {name: [before[name], _shown(instance, name)] for name in fields if before[name] != _shown(instance, name)}
+
+
+def activity_record(
+    *, actor: Person | None, shot: Shot, verb: str, task: Task | None = None, changes: dict | None = None
+) -> Activity:
+    return Activity.objects.create(
+        show_id=shot.show_id, shot=shot, task=task, actor=actor, verb=verb, changes=changes or {}
+    )
 
 
 @transaction.atomic
@@ -56,8 +77,12 @@ def shot_create(
     tail_out: int | None = None,
     description: str = "",
     order: int = 0,
+    with_template: bool = True,
 ) -> Shot:
-    """Create a shot. Cut in defaults to the show's head in + handles; give cut out or a frame count."""
+    """Create a shot. Cut in defaults to the show's head in + handles; give cut out or a frame count.
+
+    With `with_template` the show's task template adds its task types to the new shot.
+    """
     show = sequence.show
     handles = show.default_handles
     if cut_in is None:
@@ -83,6 +108,13 @@ def shot_create(
     require_free(Shot.objects.filter(show=show, code=shot.code), "code", f"The show already has a shot {shot.code}.")
     shot.full_clean()
     shot.save()
+    activity_record(actor=actor, shot=shot, verb=ActivityVerb.CREATED)
+    if with_template:
+        template = TaskTemplateItem.objects.filter(show=show)
+        Task.objects.bulk_create(
+            Task(shot=shot, task_type_id=item.task_type_id, bid_days=item.default_bid_days, updated_by=actor)
+            for item in template
+        )
     show_summary_mark_stale(show_id=show.pk)
     return shot
 
@@ -114,6 +146,7 @@ def task_create(
     task.save()
     if assignees:
         task.assignees.set(assignees)
+    activity_record(actor=actor, shot=shot, task=task, verb=ActivityVerb.CREATED)
     show_summary_mark_stale(show_id=shot.show_id)
     return task
 
@@ -145,14 +178,22 @@ def task_update(*, actor: Person, task: Task, row_version: int | None = None, **
         # Bids, dates, priority and assignees are the production's plan, not the artist's to move.
         raise PermissionDenied("Artists can change only the status of their own tasks.")
     assignees = changes.pop("assignees", None)
+    before = {name: _shown(locked, name) for name in changes}
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.row_version += 1
     locked.updated_by = actor
     locked.full_clean()
     locked.save()
+    history = _diff(locked, before, changes)
     if assignees is not None:
+        old = sorted(locked.assignees.values_list("username", flat=True))
         locked.assignees.set(assignees)
+        new = sorted(person.username for person in assignees)
+        if old != new:
+            history["assignees"] = [", ".join(old), ", ".join(new)]
+    if history:
+        activity_record(actor=actor, shot=locked.shot, task=locked, verb=ActivityVerb.CHANGED, changes=history)
     if "status" in changes:
         show_summary_mark_stale(show_id=locked.shot.show_id)
     return locked
@@ -204,6 +245,7 @@ def shot_update(*, actor: Person, shot: Shot, **changes: Any) -> Shot:
         )
     head_handle = locked.cut_in - locked.head_in
     tail_handle = locked.tail_out - locked.cut_out
+    before = {name: _shown(locked, name) for name in SHOT_EDITABLE_FIELDS}
     for name, value in changes.items():
         setattr(locked, name, value)
     if "cut_in" in changes and "head_in" not in changes:
@@ -212,4 +254,9 @@ def shot_update(*, actor: Person, shot: Shot, **changes: Any) -> Shot:
         locked.tail_out = locked.cut_out + tail_handle
     locked.full_clean()  # Shot.clean names cut_out / head_in / tail_out when the frame range is out of order
     locked.save()
+    history = _diff(locked, before, sorted(SHOT_EDITABLE_FIELDS))
+    if history:
+        activity_record(actor=actor, shot=locked, verb=ActivityVerb.CHANGED, changes=history)
+    if "status" in changes:
+        show_summary_mark_stale(show_id=locked.show_id)
     return locked

@@ -425,7 +425,7 @@ def _registry() -> dict[type[models.Model], Rule]:
     from budgets.models import Budget, BudgetLine, Expense, PersonRate, RateCard
     from dailies.models import Note, NoteAttachment, NoteRecipient, ReviewItem, ReviewSession, Version
     from schedules.models import Baseline, BaselineTask, Holiday, Milestone, StatusWeight, TimeLog
-    from shots.models import Episode, Sequence, Shot, Task, TaskType
+    from shots.models import Activity, Episode, Sequence, Shot, Task, TaskTemplateItem, TaskType
 
     return {
         Show: ShowRule(),
@@ -438,6 +438,8 @@ def _registry() -> dict[type[models.Model], Rule]:
         Sequence: ShowStaffRule("show_id", BREAKDOWN_EDITORS),
         Shot: ShowStaffRule("show_id", BREAKDOWN_EDITORS),
         Task: TaskRule(),
+        TaskTemplateItem: ShowStaffRule("show_id", BREAKDOWN_EDITORS),
+        Activity: ShowStaffRule("show_id", ()),  # written by services only
         Version: VersionRule(),
         ReviewSession: ReviewSessionRule(),
         ReviewItem: ReviewItemRule(),

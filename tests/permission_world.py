@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from dailies.models import NoteAttachment, NoteCategory, RecipientKind, SessionKind
 from schedules.models import BaselineTask, Holiday, StatusWeight
-from shots.models import Episode
+from shots.models import Activity, ActivityVerb, Episode, TaskTemplateItem
 from shots.workflow import TaskStatus
 from studio.models import Department, Person, Role, Show, ShowMembership, ShowSummary
 from studio.services import show_summary_refresh
@@ -135,6 +135,8 @@ class ShowWorld:
     budget: models.Model
     budget_line: models.Model
     expense: models.Model
+    task_template_item: models.Model
+    activity: models.Model
 
     @property
     def shot_codes(self) -> list[str]:
@@ -379,6 +381,12 @@ def _build_show(
     budget = BudgetFactory(show=show, revision=1, name=f"{code} bid v1", is_locked=True, locked_at=timezone.now())
     budget_line = BudgetLineFactory(budget=budget, department=animation, days=Decimal("40.00"))
     expense = ExpenseFactory(show=show, department=animation, supplier=f"{code} Render Farm Ltd")
+    task_template_item = TaskTemplateItem.objects.create(
+        show=show, task_type=task.task_type, default_bid_days=Decimal("3")
+    )
+    activity = Activity.objects.create(
+        show=show, shot=shot, task=task, verb=ActivityVerb.CHANGED, changes={"status": ["WIP", "Pending review"]}
+    )
 
     return ShowWorld(
         show=show,
@@ -416,6 +424,8 @@ def _build_show(
         budget=budget,
         budget_line=budget_line,
         expense=expense,
+        task_template_item=task_template_item,
+        activity=activity,
     )
 
 
