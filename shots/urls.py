@@ -1,9 +1,4 @@
-from django.urls import path
-
-from . import views
+from .views import cuts, grid, my_day, shot_page
 
 app_name = "shots"
-urlpatterns = [
-    path("my/tasks/", views.my_tasks, name="my_tasks"),
-    path("review/", views.review_queue, name="review_queue"),
-]
+urlpatterns = [*my_day.urlpatterns, *grid.urlpatterns, *shot_page.urlpatterns, *cuts.urlpatterns]

@@ -1,0 +1,3 @@
+"""Editorial cut import: upload, dry-run report, apply with progress."""
+
+urlpatterns: list = []
