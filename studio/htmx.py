@@ -7,7 +7,8 @@ from django.utils.cache import patch_vary_headers
 
 def wants_partial(request: HttpRequest) -> bool:
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
+    # A history-restore request (htmx's cache missed on Back) wants the whole page, though it sends HX-Request.
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render_page(
