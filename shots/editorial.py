@@ -43,6 +43,9 @@ DEFAULT_CODE_PATTERN = r"(?<![A-Za-z0-9])(?P<code>[A-Za-z]+\d+_[A-Za-z]*\d+[A-Za
 UNSORTED_SEQUENCE = "SQ_UNSORTED"
 CSV_COLUMNS = ("sequence", "shot", "cut_in", "cut_out", "head_in", "tail_out", "frame_count", "status", "description")
 NOT_SHOTS = frozenset({"BL", "BLACK", "BARS"})  # CMX "special source identifiers": generated black and bars
+# A spreadsheet runs a cell starting with one of these as a formula: the export writes such text behind a "'",
+# which the import takes off again.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _TIMECODE = re.compile(r"^\d{2}:\d{2}:\d{2}[:;]\d{2}$")
 _FRAMES = re.compile(r"^\d+$")
@@ -644,6 +647,15 @@ def read_shots_csv(text: str) -> Cut:
     return Cut(kind="csv", entries=tuple(entries), clip_count=position, omits_missing=False)
 
 
+def csv_cell(text: str) -> str:
+    """Free text as a spreadsheet will show it and not run it (see CSV_FORMULA_STARTS)."""
+    return f"'{text}" if text.startswith(CSV_FORMULA_STARTS) else text
+
+
+def _csv_text(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(CSV_FORMULA_STARTS) else cell
+
+
 def _csv_entry(values: dict[str, str], line: int, position: int, seen: dict[str, int]) -> CutEntry:
     code = values.get("shot", "").strip()
     if not code:
@@ -686,5 +698,5 @@ def _csv_entry(values: dict[str, str], line: int, position: int, seen: dict[str,
         head_in=numbers["head_in"],
         tail_out=numbers["tail_out"],
         status=status,
-        description=values["description"] if "description" in values else None,
+        description=_csv_text(values["description"]) if "description" in values else None,
     )

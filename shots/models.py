@@ -224,3 +224,91 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.verb} {self.task or self.shot}"
+
+
+class CutImportState(models.TextChoices):
+    UPLOADED = "uploaded", "Reading the cut"
+    REPORTED = "reported", "Ready to apply"
+    APPLYING = "applying", "Applying"
+    APPLIED = "applied", "Applied"
+    FAILED = "failed", "Failed"
+
+
+class CutImportKind(models.TextChoices):
+    EDL = "edl", "CMX 3600 EDL"
+    OTIO = "otio", "OpenTimelineIO"
+    CSV = "csv", "CSV"
+
+
+def _cut_upload_path(job: "CutImportJob", filename: str) -> str:
+    return f"cuts/{job.show.code}/{filename}"
+
+
+class CutImportJob(models.Model):
+    """One uploaded cut: its dry-run report, then (once someone applies it) the result and the progress.
+
+    Written by shots.cut_import only. `report` and `result` are CutReport.as_json() of the dry run and of
+    what was applied; `progress_done` / `progress_total` count the shots written while it is applying.
+    """
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="cut_imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    file = models.FileField(upload_to=_cut_upload_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=4, choices=CutImportKind.choices)
+    pattern = models.CharField(max_length=500, blank=True, help_text="The shot code pattern; blank: the default.")
+    fps = models.DecimalField(max_digits=6, decimal_places=3)
+    state = models.CharField(max_length=10, choices=CutImportState.choices, default=CutImportState.UPLOADED)
+    report = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error_message = models.TextField(blank=True)
+    error_line = models.PositiveIntegerField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["show", "-created_at"], name="cut_import_show_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_state_display()})"
+
+    @property
+    def counts(self) -> dict:
+        """The counts of what was applied, else of the dry run ({} while the report is being built)."""
+        return (self.result or self.report).get("counts", {})
+
+    @property
+    def is_ready_to_apply(self) -> bool:
+        """A report without errors that changes something (the apply checks again, under a lock)."""
+        counts = self.report.get("counts", {})
+        return (
+            self.state in (CutImportState.REPORTED, CutImportState.FAILED)
+            and bool(counts)
+            and not counts["errors"]
+            and bool(counts["new"] or counts["changed"] or counts["to_omit"])
+        )
+
+    @property
+    def badge_class(self) -> str:
+        """The state as the pages show it: a report with errors, or with nothing to change, is not "ready"."""
+        if self.state == CutImportState.REPORTED:
+            counts = self.counts
+            if counts.get("errors"):
+                return "errors"
+            if not (counts.get("new") or counts.get("changed") or counts.get("to_omit")):
+                return "nothing"
+        return self.state
+
+    @property
+    def badge_label(self) -> str:
+        labels = {"errors": "Has errors", "nothing": "Nothing to change"}
+        return labels.get(self.badge_class) or self.get_state_display()

@@ -425,7 +425,7 @@ def _registry() -> dict[type[models.Model], Rule]:
     from budgets.models import Budget, BudgetLine, Expense, PersonRate, RateCard
     from dailies.models import Note, NoteAttachment, NoteRecipient, ReviewItem, ReviewSession, Version
     from schedules.models import Baseline, BaselineTask, Holiday, Milestone, StatusWeight, TimeLog
-    from shots.models import Activity, Episode, Sequence, Shot, Task, TaskTemplateItem, TaskType
+    from shots.models import Activity, CutImportJob, Episode, Sequence, Shot, Task, TaskTemplateItem, TaskType
 
     return {
         Show: ShowRule(),
@@ -440,6 +440,7 @@ def _registry() -> dict[type[models.Model], Rule]:
         Task: TaskRule(),
         TaskTemplateItem: ShowStaffRule("show_id", BREAKDOWN_EDITORS),
         Activity: ShowStaffRule("show_id", ()),  # written by services only
+        CutImportJob: ShowStaffRule("show_id", BREAKDOWN_EDITORS),
         Version: VersionRule(),
         ReviewSession: ReviewSessionRule(),
         ReviewItem: ReviewItemRule(),

@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "studio.tasks.refresh_stale_show_summaries",
         "schedule": 60.0,
     },
+    # Cut imports waiting for a worker for more than 5 minutes (e.g. Redis was down) are sent again.
+    "resume-stalled-cut-imports": {
+        "task": "shots.tasks.resume_stalled_cut_imports",
+        "schedule": 60.0,
+    },
 }
 
 # --- Email ----------------------------------------------------------------------------------------

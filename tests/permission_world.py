@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from dailies.models import NoteAttachment, NoteCategory, RecipientKind, SessionKind
 from schedules.models import BaselineTask, Holiday, StatusWeight
-from shots.models import Activity, ActivityVerb, Episode, TaskTemplateItem
+from shots.models import Activity, ActivityVerb, CutImportJob, CutImportKind, CutImportState, Episode, TaskTemplateItem
 from shots.workflow import TaskStatus
 from studio.models import Department, Person, Role, Show, ShowMembership, ShowSummary
 from studio.services import show_summary_refresh
@@ -137,6 +137,7 @@ class ShowWorld:
     expense: models.Model
     task_template_item: models.Model
     activity: models.Model
+    cut_import: models.Model  # a cut the coordinator uploaded; its report is ready to apply
 
     @property
     def shot_codes(self) -> list[str]:
@@ -388,6 +389,16 @@ def _build_show(
         show=show, shot=shot, task=task, verb=ActivityVerb.CHANGED, changes={"status": ["WIP", "Pending review"]}
     )
 
+    cut_import = CutImportJob.objects.create(
+        show=show,
+        uploaded_by=coordinator,
+        file=ContentFile(b"TITLE: REEL 1\n", name=f"{code.lower()}_reel1_v3.edl"),
+        original_name=f"{code.lower()}_reel1_v3.edl",
+        kind=CutImportKind.EDL,
+        fps=show.fps,
+        state=CutImportState.REPORTED,
+    )
+
     return ShowWorld(
         show=show,
         memberships=memberships,
@@ -426,6 +437,7 @@ def _build_show(
         expense=expense,
         task_template_item=task_template_item,
         activity=activity,
+        cut_import=cut_import,
     )
 
 
@@ -466,6 +478,7 @@ def leak_markers(world: World) -> list[tuple[models.Model, str]]:
             (sw.baseline, sw.baseline.name),
             (sw.budget, sw.budget.name),
             (sw.expense, sw.expense.supplier),
+            (sw.cut_import, sw.cut_import.original_name),
         ]
     return pairs
 

@@ -10,6 +10,7 @@ import time
 import uuid
 from pathlib import Path
 
+import kombu.pools
 import pytest
 import redis
 from django.conf import settings
@@ -75,6 +76,7 @@ def _reset_broker_connections() -> None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    kombu.pools.reset()  # kombu's global producer pools would otherwise hand out a closed connection
 
 
 class CeleryWorker:

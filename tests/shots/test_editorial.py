@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,9 +24,9 @@ from shots.editorial import (
     read_shots_csv,
     sequence_code_for,
 )
-from shots.models import BreakdownStatus, Sequence, Shot
+from shots.models import Activity, BreakdownStatus, Sequence, Shot, Task, TaskTemplateItem
 from studio.models import Person, Role
-from tests.shots.factories import SequenceFactory, ShotFactory
+from tests.shots.factories import SequenceFactory, ShotFactory, TaskTypeFactory
 from tests.studio.factories import MembershipFactory, PersonFactory, ShowFactory
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -674,7 +676,9 @@ def test_applying_takes_the_same_number_of_queries_for_5_or_50_shots():
         assert (len(report.new), len(report.changed), len(report.to_omit)) == (size, size, size)
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert counts[0] <= 12  # savepoint, roles, show lock, shots, sequences, 2 inserts, 2 updates, summary
+    # savepoint x2, roles, show lock, shots, sequences, task template, sequence and shot inserts, shot update,
+    # omit, activity insert, summary
+    assert counts[0] == 13
 
 
 # --- CSV round trip ---------------------------------------------------------------------------------------
@@ -737,3 +741,70 @@ def test_csv_fixture_into_an_empty_show(show, coordinator):
         "0020": ("010", 1009, 1044, 1001, 1052, "active"),
     }
     assert Shot.objects.get(show=show, code="SQ010_SH0040").description == "Hero lands, dust"
+
+
+@pytest.mark.django_db
+def test_applying_records_an_imported_activity_per_shot_written(show, coordinator):
+    seq = SequenceFactory(show=show, code="010")
+    ShotFactory(sequence=seq, code="0010", cut_in=1001, cut_out=1024, head_in=991, tail_out=1034)
+    ShotFactory(sequence=seq, code="0020", cut_in=1001, cut_out=1024, head_in=991, tail_out=1034)
+    edited = "shot,cut_out,status,description\n0010,1030,final,\n0020,,,\n0030,,,\n"
+    with pytest.raises(ValidationError):  # 0030 is new and has no length: nothing is written, no history either
+        cut_import_apply(actor=coordinator, show=show, report_or_entries=read_cut(edited, filename="e.csv", fps=FPS24))
+    assert Activity.objects.count() == 0
+
+    edited = "shot,cut_out,status,frame_count\n0010,1030,final,\n0020,,,\n0030,,,12\n"
+    cut_import_apply(actor=coordinator, show=show, report_or_entries=read_cut(edited, filename="e.csv", fps=FPS24))
+
+    # 0020 is unchanged: no row. Values are shown as people read them (status labels).
+    assert sorted(Activity.objects.values_list("shot__code", "actor", "verb", "changes", "task")) == [
+        (
+            "0010",
+            coordinator.pk,
+            "imported",
+            {"cut_out": ["1024", "1030"], "tail_out": ["1034", "1040"], "status": ["Active", "Final"]},
+            None,
+        ),
+        ("0030", coordinator.pk, "imported", {}, None),
+    ]
+
+
+@pytest.mark.django_db
+def test_new_shots_get_the_shows_task_template(show, coordinator):
+    animation = TaskTypeFactory(name="Animation")
+    lighting = TaskTypeFactory(name="Lighting")
+    TaskTemplateItem.objects.create(show=show, task_type=animation, default_bid_days=Decimal("4.5"))
+    TaskTemplateItem.objects.create(show=show, task_type=lighting, default_bid_days=Decimal("2"))
+    ShotFactory(sequence=SequenceFactory(show=show, code="SQ010"), code="SQ010_SH0010")  # exists: gets nothing
+
+    cut_import_apply(actor=coordinator, show=show, report_or_entries=read_cut_file(FIXTURES / "cut_v1.edl", fps=FPS24))
+
+    assert sorted(
+        Task.objects.filter(shot__show=show).values_list("shot__code", "task_type__name", "bid_days", "updated_by")
+    ) == [
+        ("SQ010_SH0020", "Animation", Decimal("4.50"), coordinator.pk),
+        ("SQ010_SH0020", "Lighting", Decimal("2.00"), coordinator.pk),
+        ("SQ010_SH0030", "Animation", Decimal("4.50"), coordinator.pk),
+        ("SQ010_SH0030", "Lighting", Decimal("2.00"), coordinator.pk),
+        ("SQ020_SH0010", "Animation", Decimal("4.50"), coordinator.pk),
+        ("SQ020_SH0010", "Lighting", Decimal("2.00"), coordinator.pk),
+    ]
+
+
+@pytest.mark.django_db
+def test_csv_export_never_hands_a_spreadsheet_a_formula_and_the_import_reads_the_text_back(show, coordinator):
+    seq = SequenceFactory(show=show, code="SQ010")
+    texts = {"SQ010_SH0010": '=HYPERLINK("http://x")', "SQ010_SH0020": "-wide, then push in", "SQ010_SH0030": "'quoted"}
+    for code, text in texts.items():
+        ShotFactory(sequence=seq, code=code, description=text)
+    exported = shots_csv_export(show=show)
+    assert [row[-1] for row in csv.reader(io.StringIO(exported))][1:] == [
+        '\'=HYPERLINK("http://x")',
+        "'-wide, then push in",
+        "'quoted",  # no formula: left as it is
+    ]
+    other = ShowFactory()
+    cut_import_apply(
+        actor=editor_of(other), show=other, report_or_entries=read_cut(exported, filename="s.csv", fps=other.fps)
+    )
+    assert dict(Shot.objects.filter(show=other).values_list("code", "description")) == texts
