@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from shots.cut_import import can_import_cuts
 from shots.workflow import TaskStatus
 
 from . import permissions
@@ -46,9 +47,13 @@ def show_dashboard(request, code: str):
     show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
     summary = ShowSummary.objects.filter(show=show).first() or show_summary_refresh(show_id=show.pk)
     status_rows = [(value, label, summary.tasks_by_status.get(value, 0)) for value, label in TaskStatus.choices]
-    return render_page(
-        request, "studio/show_dashboard.html", {"show": show, "summary": summary, "status_rows": status_rows}
-    )
+    context = {
+        "show": show,
+        "summary": summary,
+        "status_rows": status_rows,
+        "can_import_cuts": can_import_cuts(request.user, show),
+    }
+    return render_page(request, "studio/show_dashboard.html", context)
 
 
 @require_GET
