@@ -21,4 +21,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", **documentation), name="docs"),
     path("", include(router.urls)),
     path("", include("shots.api.urls")),
+    path("", include("dailies.api.urls")),
+    path("", include("schedules.api.urls")),
 ]

@@ -72,7 +72,8 @@ def test_artist_lands_on_my_tasks(tab, live_server, show):
     assert page.title() == "My tasks · Slate"
     assert page.locator("h1").inner_text() == "My tasks"
     assert page.locator("#task-table tbody td.code").all_inner_texts() == ["SQ010_SH0010", "SQ010_SH0040"]
-    assert page.locator("#task-table tbody .chip").all_inner_texts() == ["Retake", "WIP"]
+    statuses = "els => els.map(select => select.selectedOptions[0].text)"
+    assert page.locator("#task-table tbody select.status-select").evaluate_all(statuses) == ["Retake", "WIP"]
     assert page.locator("nav a[aria-current=page]").inner_text() == "My tasks"
     assert_htmx_loaded(tab)
 

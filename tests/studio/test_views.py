@@ -279,7 +279,9 @@ def test_managers_without_shows_land_on_the_show_list(client, role):
 # --- What the pages show ------------------------------------------------------------------------------
 
 
-def test_my_tasks_lists_the_artists_open_tasks_soonest_due_first(client, show, animation, lighting):
+def test_my_tasks_lists_the_artists_open_tasks_soonest_due_first(client, monkeypatch, show, animation, lighting):
+    # Monday 2 November 2026: the Monday task is due today, Tuesday's this week, the undated one upcoming.
+    monkeypatch.setattr("django.utils.timezone.now", lambda: dt.datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
     artist = member(show, Role.ARTIST, username="ana")
     other = member(show, Role.ARTIST)
     anim = TaskTypeFactory(name="Animation", department=animation)
@@ -320,15 +322,29 @@ def test_my_tasks_lists_the_artists_open_tasks_soonest_due_first(client, show, a
     assert response.status_code == 200
     page = parse(response)
     assert page.find("h1").text == "My tasks"
-    assert body_rows(page.find("table", id="task-table")) == [
-        ["RBT", "SQ010_SH0010", "Compositing", "Retake", "Mon 2 Nov", "2.50"],
-        ["RBT", "SQ010_SH0040", "Animation", "WIP", "Tue 3 Nov", "3.00"],
-        ["RBT", "SQ020_SH0100", "Lighting", "Pending review", "—", "1.50"],
+    table = page.find("table", id="task-table")
+    # Show, shot, task, the status picked in the status menu, due, bid, hours I logged; one group heading each.
+    rows = [
+        [cell.text for cell in row.find_all("td")][:3]
+        + [o.text for o in row.find_all("option") if "selected" in o.attrs]
+        + [cell.text for cell in row.find_all("td")][4:7]
+        if "task-row" in row.attrs.get("class", "")
+        else [row.text]
+        for row in table.find_all("tr")
+        if row.find_all("td") or "group-heading" in row.attrs.get("class", "")
     ]
-    assert [chip.attrs["class"] for chip in page.find("table", id="task-table").find_all(cls="chip")] == [
-        "chip status-retake",
-        "chip status-wip",
-        "chip status-pending_review",
+    assert rows == [
+        ["Due today 1"],
+        ["RBT", "SQ010_SH0010", "Compositing", "Retake", "Mon 2 Nov", "2.50", "0"],
+        ["This week 1"],
+        ["RBT", "SQ010_SH0040", "Animation", "WIP", "Tue 3 Nov", "3.00", "0"],
+        ["Upcoming 1"],
+        ["RBT", "SQ020_SH0100", "Lighting", "Pending review", "—", "1.50", "0"],
+    ]
+    assert [select.attrs["class"] for select in table.find_all("select")] == [
+        "status-select status-retake",
+        "status-select status-wip",
+        "status-select status-pending_review",
     ]
 
 
@@ -379,9 +395,16 @@ def test_review_queue_lists_the_departments_pending_versions_oldest_first(client
     assert response.status_code == 200
     page = parse(response)
     assert page.find("p", cls="hint").text == "Versions waiting for review in Animation, oldest first."
-    assert body_rows(page.find("table", id="version-table")) == [
-        ["Sun 1 Nov 09:05", "RBT", "SQ010_SH0010", "Animation", "v002", "Ana Lima"],
-        ["Mon 2 Nov 10:30", "RBT", "SQ010_SH0040", "Animation", "v001", "Ana Lima"],
+    rows = body_rows(page.find("table", id="version-table"))
+    assert [row[:7] for row in rows] == [
+        ["Sun 1 Nov 09:05", "RBT", "SQ010_SH0010", "Animation", "v002", "Ana Lima", "/mnt/shows/SQ010_SH0010/v002.mov"],
+        ["Mon 2 Nov 10:30", "RBT", "SQ010_SH0040", "Animation", "v001", "Ana Lima", "/mnt/shows/SQ010_SH0040/v001.mov"],
+    ]
+    # Each row ends with its review buttons: approve, or retake with an optional note.
+    buttons = page.find("table", id="version-table").find_all("button")
+    assert [(b.text, b.attrs["name"], b.attrs["value"]) for b in buttons][:2] == [
+        ("Approve", "outcome", "approve"),
+        ("Send retake", "outcome", "retake"),
     ]
 
 
@@ -601,8 +624,9 @@ def add_dashboard_tasks(show, person, n: int) -> None:
 
 # Each page: session, user (with department), the person's memberships, then the page's own reads.
 QUERY_CASES = [
-    # my open tasks + their assignees (prefetch)
-    pytest.param(Role.ARTIST, "/my/tasks/", {}, add_my_tasks, 5, id="my-tasks"),
+    # my open tasks (hours and last version summed in) + their assignees (prefetch) + notes to me + unread count
+    pytest.param(Role.ARTIST, "/my/tasks/", {}, add_my_tasks, 7, id="my-tasks"),
+    # the table only: no notes
     pytest.param(Role.ARTIST, "/my/tasks/", {"HX-Request": "true"}, add_my_tasks, 5, id="my-tasks-partial"),
     # pending versions with task, shot, show, task type and author joined
     pytest.param(Role.SUPERVISOR, "/review/", {}, add_pending_versions, 4, id="review-queue"),

@@ -1,0 +1,1 @@
+"""The versions API: list, read, submit (an upload or a studio path) and review."""
