@@ -388,8 +388,15 @@ def test_openapi_schema_generates_without_warnings_and_validates(tmp_path):
         "/api/v1/shots/{id}/",
         "/api/v1/shows/",
         "/api/v1/shows/{code}/",
+        "/api/v1/shows/{code}/shots-with-tasks/",
         "/api/v1/tasks/",
+        "/api/v1/tasks/bulk/",
         "/api/v1/tasks/{id}/",
+        "/api/v1/time-logs/",
+        "/api/v1/time-logs/{id}/",
+        "/api/v1/versions/",
+        "/api/v1/versions/{id}/",
+        "/api/v1/versions/{id}/review/",
     ]
     assert set(schema["components"]["securitySchemes"]) == {"tokenAuth", "cookieAuth"}
     # The schema, too, never promises money outside the one optional show field.
