@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .media import protected_media
 
 studio_patterns = (
     [
@@ -17,6 +19,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path(settings.MEDIA_URL.lstrip("/") + "<path:name>", protected_media, name="media"),
     path("", include(studio_patterns)),
     path("", include("shots.urls")),
     path("", include("dailies.urls")),

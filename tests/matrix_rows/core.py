@@ -5,6 +5,12 @@ from .base import ADMIN_LOGIN, Redirect, Row, answers, api, fixed, of, page
 ROWS: dict[str, Row] = {
     # --- Public ------------------------------------------------------------------------------------------
     "healthz": Row(fixed("healthz"), answers(200)),
+    # Uploaded files: whoever may see the owning record (here an internal note To: the artist); else 404.
+    "media": Row(
+        lambda w, which: w.show(which).internal_attachment.file.url,
+        own=page(200, client=404),
+        other=page(404, admin=200),
+    ),
     # Logged-in people are sent home (LoginView(redirect_authenticated_user=True)).
     "login": Row(fixed("login"), answers(Redirect("/"), anonymous=200)),
     # POST only (see test_logout_is_post_only).
