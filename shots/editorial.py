@@ -41,6 +41,8 @@ from pathlib import Path
 
 DEFAULT_CODE_PATTERN = r"(?<![A-Za-z0-9])(?P<code>[A-Za-z]+\d+_[A-Za-z]*\d+[A-Za-z]?)(?![A-Za-z0-9])"
 UNSORTED_SEQUENCE = "SQ_UNSORTED"
+# The shot grid's CSV export headers, read as the importer's columns.
+CSV_HEADER_ALIASES = {"code": "shot", "frames": "frame_count", "head": "head_in", "tail": "tail_out"}
 CSV_COLUMNS = ("sequence", "shot", "cut_in", "cut_out", "head_in", "tail_out", "frame_count", "status", "description")
 NOT_SHOTS = frozenset({"BL", "BLACK", "BARS"})  # CMX "special source identifiers": generated black and bars
 # A spreadsheet runs a cell starting with one of these as a formula: the export writes such text behind a "'",
@@ -613,12 +615,13 @@ def read_shots_csv(text: str) -> Cut:
         raise EditorialError(message="The CSV file is empty.") from None
     except csv.Error as error:
         raise EditorialError(line=1, message=f"not a valid CSV line: {error}.") from None
-    columns = [name.strip().lower() for name in header]
-    unknown = [name for name in columns if name and name not in CSV_COLUMNS]
-    if unknown:
-        raise EditorialError(
-            line=1, message=f"unknown column '{unknown[0]}'; the columns are {', '.join(CSV_COLUMNS)}."
-        )
+    # The shot grid's export says "Cut in", "Frames" and adds task columns: read its names as ours, and set the
+    # columns this importer does not use aside (shown as a warning, so a misspelt column is not silent).
+    named = [CSV_HEADER_ALIASES.get(key, key) for key in (_csv_key(name) for name in header)]
+    ignored = [
+        original.strip() for original, name in zip(header, named, strict=True) if name and name not in CSV_COLUMNS
+    ]
+    columns = [name if name in CSV_COLUMNS else "" for name in named]
     if "shot" not in columns:
         raise EditorialError(line=1, message="the CSV needs a 'shot' column.")
     if len(set(filter(None, columns))) != len([name for name in columns if name]):
@@ -644,7 +647,12 @@ def read_shots_csv(text: str) -> Cut:
         entries.append(_csv_entry(values, line, position, seen))
     if not entries:
         raise EditorialError(message="The CSV file has no shots.")
-    return Cut(kind="csv", entries=tuple(entries), clip_count=position, omits_missing=False)
+    warnings = (CutWarning(1, f"columns not imported: {', '.join(ignored)}."),) if ignored else ()
+    return Cut(kind="csv", entries=tuple(entries), clip_count=position, omits_missing=False, warnings=warnings)
+
+
+def _csv_key(name: str) -> str:
+    return "_".join(name.strip().lower().split())
 
 
 def csv_cell(text: str) -> str:

@@ -262,7 +262,8 @@ def test_rough_clip_count_decides_where_the_report_is_built(path, clips):
 # --- Bad input: the form again, the line named, nothing written -----------------------------------------------
 
 
-def test_a_malformed_edl_names_the_line_and_stores_nothing(http, show, settings):
+def test_a_malformed_edl_names_the_line_and_stores_nothing(http, show, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # an empty media folder of its own, to see that no file is kept
     response = upload(http, show, FIXTURES / "malformed.edl")
 
     assert response.status_code == 200

@@ -449,7 +449,6 @@ def test_csv_keeps_codes_as_strings():
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ("shot,cutin\nSQ010_SH0010,1001\n", 1, "unknown column 'cutin'"),
         ("sequence,cut_in\nSQ010,1001\n", 1, "the CSV needs a 'shot' column."),
         ("shot,cut_in\nSQ010_SH0010,10.5\n", 2, "cut_in '10.5' is not a whole frame number."),
         ("shot,frame_count\nSQ010_SH0010,24\nSQ010_SH0020,12\nSQ010_SH0010,30\n", 4, "is already on line 2"),
@@ -463,6 +462,22 @@ def test_malformed_csv_names_the_line(text, line, message):
         read_shots_csv(text)
     assert error.value.line == line
     assert message in error.value.message
+
+
+def test_columns_the_importer_does_not_use_are_set_aside_with_a_warning():
+    cut = read_shots_csv("shot,cutin,Animation status\nSQ010_SH0010,1001,WIP\n")
+    assert [entry.code for entry in cut.entries] == ["SQ010_SH0010"]
+    assert [str(warning) for warning in cut.warnings] == ["line 1: columns not imported: cutin, Animation status."]
+
+
+def test_the_shot_grids_headers_read_as_the_importers_columns():
+    text = (
+        "Shot,Sequence,Status,Cut in,Cut out,Frames,Latest version,Description\n"
+        "SQ010_0040,SQ010,On hold,1009,1056,48,v003,Dust\n"
+    )
+    (entry,) = read_shots_csv(text).entries
+    assert (entry.code, entry.sequence_code, entry.status) == ("SQ010_0040", "SQ010", "on_hold")
+    assert (entry.cut_in, entry.cut_out, entry.frame_count, entry.description) == (1009, 1056, 48, "Dust")
 
 
 # --- The change report and applying it ---------------------------------------------------------------------

@@ -1013,3 +1013,27 @@ def test_a_cell_and_its_editor_make_a_fixed_number_of_queries(client, studio):
     # the editor adds the show's people.
     assert count_queries(client, cell_url(task), headers=HTMX) == 5
     assert count_queries(client, cell_url(task), {"edit": "1"}, HTMX) == 6
+
+
+def test_the_grid_export_imports_back_into_an_empty_show_with_the_same_frame_ranges(client, studio):
+    """The CSV export round-trips: read by the cut importer into another show, it gives the same shots."""
+    from shots.cut_import import cut_import_apply, cut_report
+    from shots.editorial import read_shots_csv
+    from tests.studio.factories import ShowFactory
+
+    login(client, studio, "cora")
+    response = client.get(CSV_URL)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    exported = body.decode("utf-8-sig")
+    target = ShowFactory(code="RBT2")
+    MembershipFactory(person=studio.people["cora"], show=target)
+    cut = read_shots_csv(exported)
+    cut_import_apply(actor=studio.people["cora"], show=target, report_or_entries=cut_report(show=target, cut=cut))
+
+    def ranges(show):
+        return sorted(
+            Shot.objects.filter(show=show).values_list("code", "sequence__code", "cut_in", "cut_out", "status")
+        )
+
+    assert ranges(target) == ranges(studio.show)
+    assert len(ranges(target)) == 5
