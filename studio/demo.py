@@ -42,7 +42,7 @@ from dailies.models import (
     VersionStatus,
 )
 from schedules.models import Baseline, BaselineTask, Holiday, Milestone, TimeLog
-from shots.models import BreakdownStatus, Priority, Sequence, Shot, Task, TaskType
+from shots.models import BreakdownStatus, Priority, Sequence, Shot, Task, TaskTemplateItem, TaskType
 from shots.workflow import TaskStatus
 
 from .models import Department, Person, Role, Seniority, Show, ShowMembership, ShowStatus
@@ -501,6 +501,12 @@ def _build_demo_show(ref: Reference, people: dict[str, Person], today: dt.date) 
     Task.objects.bulk_create([p.task for p in planned])
     Task.assignees.through.objects.bulk_create(
         [Task.assignees.through(task_id=p.task.pk, person_id=a.pk) for p in planned for a in p.assignees]
+    )
+
+    # New shots made in the demo (by hand or from a cut) get the usual steps.
+    TaskTemplateItem.objects.bulk_create(
+        TaskTemplateItem(show=show, task_type=ref.task_types[name], default_bid_days=Decimal(bid))
+        for name, bid in (("Layout", "1"), ("Animation", "4"), ("Lighting", "1.5"), ("Compositing", "1"))
     )
 
     versions = _demo_versions(planned, show, cal, today)

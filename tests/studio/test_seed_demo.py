@@ -13,7 +13,7 @@ from django.utils import timezone
 from budgets.models import Budget, BudgetLine, Expense, PersonRate, PersonRateKind, RateCard
 from dailies.models import Note, NoteRecipient, ReviewItem, ReviewSession, SessionKind, Version, VersionStatus
 from schedules.models import Baseline, BaselineTask, Holiday, Milestone, TimeLog
-from shots.models import Sequence, Shot, Task, TaskType
+from shots.models import Sequence, Shot, Task, TaskTemplateItem, TaskType
 from shots.workflow import DONE_STATUSES, TaskStatus
 from studio import permissions
 from studio.demo import DEMO_LOGINS, DEMO_PASSWORD, FilmPlan, film_counts
@@ -356,3 +356,13 @@ def test_film_run_twice_leaves_the_film_alone():
 
     assert "Film-scale show FLM already present" in out
     assert row_counts() == before
+
+
+def test_the_demo_show_has_a_task_template_so_new_shots_get_the_usual_steps(rbt):
+    template = TaskTemplateItem.objects.filter(show=rbt).order_by("task_type__order")
+    assert [(item.task_type.name, item.default_bid_days) for item in template] == [
+        ("Layout", Decimal("1.00")),
+        ("Animation", Decimal("4.00")),
+        ("Lighting", Decimal("1.50")),
+        ("Compositing", Decimal("1.00")),
+    ]
