@@ -35,6 +35,12 @@ class CutUploadForm(forms.Form):
         ),
     )
 
+    only_its_sequences = forms.BooleanField(
+        label="This cut is one reel or sequence",
+        required=False,
+        help_text="Shots missing from the cut are then omitted only in the sequences it contains, not across the show.",
+    )
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()

@@ -219,6 +219,7 @@ class CutReport:
             "title": cut.title,
             "clip_count": cut.clip_count,
             "omits_missing": cut.omits_missing,
+            "omits_only_in": cut.sequence_codes if cut.omits_missing and cut.omit_only_in_its_sequences else [],
             "counts": {
                 "new": len(self.new),
                 "to_omit": len(self.to_omit),
@@ -270,9 +271,16 @@ def _where(line: int | None, position: int | None) -> str:
 # --- Reading ----------------------------------------------------------------------------------------------
 
 
-def read_cut_for_show(*, show: Show, data: bytes | str, filename: str, pattern: str | None = None) -> Cut:
-    """Read an .edl, .otio or .csv at the show's fps. Raises editorial.EditorialError (with the line)."""
-    return read_cut(data, filename=filename, fps=Decimal(show.fps), pattern=pattern)
+def read_cut_for_show(
+    *, show: Show, data: bytes | str, filename: str, pattern: str | None = None, only_its_sequences: bool = False
+) -> Cut:
+    """Read an .edl, .otio or .csv at the show's fps. Raises editorial.EditorialError (with the line).
+
+    `only_its_sequences`: the file is one reel or sequence, so shots missing from it are omitted only in the
+    sequences it contains.
+    """
+    cut = read_cut(data, filename=filename, fps=Decimal(show.fps), pattern=pattern)
+    return replace(cut, omit_only_in_its_sequences=only_its_sequences)
 
 
 # --- The change report ------------------------------------------------------------------------------------
@@ -286,7 +294,7 @@ class _ShowState:
 
 def _show_state(show: Show) -> _ShowState:
     shots = Shot.objects.filter(show=show).only(
-        "id", "code", "cut_in", "cut_out", "head_in", "tail_out", "status", "description"
+        "id", "code", "sequence_id", "cut_in", "cut_out", "head_in", "tail_out", "status", "description"
     )
     sequences = Sequence.objects.filter(show=show).values_list("code", "id")
     return _ShowState(shots={shot.code: shot for shot in shots}, sequence_ids=dict(sequences))
@@ -334,10 +342,15 @@ def _compare(show: Show, cut: Cut, state: _ShowState) -> CutReport:
     to_omit = []
     if cut.omits_missing:
         in_cut = {entry.code for entry in cut.entries}
+        in_scope = None  # every sequence of the show
+        if cut.omit_only_in_its_sequences:
+            in_scope = {state.sequence_ids[code] for code in cut.sequence_codes if code in state.sequence_ids}
         to_omit = [
             OmittedShot(shot.pk, code, shot.cut_out - shot.cut_in + 1)
             for code, shot in sorted(state.shots.items())
-            if code not in in_cut and shot.status != BreakdownStatus.OMITTED
+            if code not in in_cut
+            and shot.status != BreakdownStatus.OMITTED
+            and (in_scope is None or shot.sequence_id in in_scope)
         ]
     return CutReport(
         show_id=show.pk,
@@ -562,11 +575,14 @@ def shots_csv_export(*, show: Show) -> str:
 
 def cut_report_header(*, show: Show, filename: str, cut: Cut) -> list[str]:
     """The lines above a report: which show, which file, at what fps."""
-    return [
+    lines = [
         f"Show: {show.code}",
         f"File: {filename} ({cut.kind_label}, {cut.clip_count} {'rows' if cut.kind == 'csv' else 'clips'})",
         f"Fps: {format_fps(show.fps)}",
     ]
+    if cut.omits_missing and cut.omit_only_in_its_sequences:
+        lines.append(f"Omits only in the cut's sequences: {', '.join(cut.sequence_codes)}")
+    return lines
 
 
 # --- Import jobs: the cut import page and its Celery tasks -------------------------------------------------
@@ -605,7 +621,9 @@ def rough_clip_count(data: bytes, filename: str) -> int:
 
 
 @transaction.atomic
-def cut_import_job_create(*, actor: Person, show: Show, data: bytes, filename: str, pattern: str = "") -> CutImportJob:
+def cut_import_job_create(
+    *, actor: Person, show: Show, data: bytes, filename: str, pattern: str = "", only_its_sequences: bool = False
+) -> CutImportJob:
     """Store an uploaded cut and its dry-run report (read here when the file is small, else by a worker).
 
     A small file that cannot be read raises EditorialError (with its line) and nothing is stored. A large one
@@ -620,11 +638,19 @@ def cut_import_job_create(*, actor: Person, show: Show, data: bytes, filename: s
     pattern = pattern.strip()
     CodeFinder.compile(pattern or None)
     job = CutImportJob(
-        show=show, uploaded_by=actor, original_name=name, kind=kind, pattern=pattern, fps=Decimal(show.fps)
+        show=show,
+        uploaded_by=actor,
+        original_name=name,
+        kind=kind,
+        pattern=pattern,
+        fps=Decimal(show.fps),
+        omit_only_in_its_sequences=only_its_sequences,
     )
     large = rough_clip_count(data, name) > SYNC_REPORT_MAX_CLIPS
     if not large:
-        cut = read_cut_for_show(show=show, data=data, filename=name, pattern=pattern or None)
+        cut = read_cut_for_show(
+            show=show, data=data, filename=name, pattern=pattern or None, only_its_sequences=only_its_sequences
+        )
         job.report = cut_report(show=show, cut=cut).as_json()
         job.state = CutImportState.REPORTED
     job.file.save(name, ContentFile(data), save=False)
@@ -642,7 +668,8 @@ def _read_job_cut(job: CutImportJob) -> Cut:
             data = handle.read()
     except OSError as error:
         raise EditorialError(message=f"The uploaded file is no longer readable ({error.strerror or error}).") from None
-    return read_cut(data, filename=job.original_name, fps=Decimal(job.fps), pattern=job.pattern or None)
+    cut = read_cut(data, filename=job.original_name, fps=Decimal(job.fps), pattern=job.pattern or None)
+    return replace(cut, omit_only_in_its_sequences=job.omit_only_in_its_sequences)
 
 
 def cut_import_job_build_report(*, job_id: int) -> CutImportJob | None:

@@ -133,6 +133,13 @@ class Cut:
     unmatched: tuple[UnmatchedClip, ...] = ()
     warnings: tuple[CutWarning, ...] = ()
     omits_missing: bool = True
+    # A reel or sequence EDL is not the whole show: then only shots of the sequences it contains are omitted.
+    omit_only_in_its_sequences: bool = False
+
+    @property
+    def sequence_codes(self) -> list[str]:
+        """The sequences the cut's shots belong to, in cut order."""
+        return list(dict.fromkeys(entry.sequence_code for entry in self.entries))
 
     @property
     def kind_label(self) -> str:

@@ -261,6 +261,9 @@ class CutImportJob(models.Model):
     original_name = models.CharField(max_length=255)
     kind = models.CharField(max_length=4, choices=CutImportKind.choices)
     pattern = models.CharField(max_length=500, blank=True, help_text="The shot code pattern; blank: the default.")
+    omit_only_in_its_sequences = models.BooleanField(
+        default=False, help_text="A reel or sequence cut: omit missing shots only in the sequences it contains."
+    )
     fps = models.DecimalField(max_digits=6, decimal_places=3)
     state = models.CharField(max_length=10, choices=CutImportState.choices, default=CutImportState.UPLOADED)
     report = models.JSONField(default=dict, blank=True)

@@ -45,6 +45,7 @@ def cut_list(request, code: str):
                     data=upload.read(),
                     filename=upload.name,
                     pattern=form.cleaned_data["pattern"],
+                    only_its_sequences=form.cleaned_data["only_its_sequences"],
                 )
             except EditorialError as error:
                 form.add_error("file", f"Line {error.line}: {error.message}" if error.line else error.message)

@@ -745,3 +745,17 @@ def test_the_pages_need_no_inline_code(http, show, monkeypatch, django_capture_o
         assert response.status_code == 200
         assert policy(response) == EXPECTED_POLICY
         assert inspect(response).problems == []
+
+
+def test_a_reel_upload_can_omit_only_in_its_sequences(http, show, coordinator):
+    apply_v1(show, coordinator)
+    reel = (FIXTURES / "cut_v1.edl").read_bytes().split(b"004  B001C011")[0]  # SQ010's three shots only
+    file = SimpleUploadedFile("sq010_reel.edl", reel)
+    response = http.post(reverse("shots:cut_list", args=[show.code]), {"file": file, "only_its_sequences": "on"})
+
+    job = CutImportJob.objects.get(original_name="sq010_reel.edl")
+    assert response.status_code == 302
+    assert job.omit_only_in_its_sequences is True
+    assert job.report["counts"]["to_omit"] == 0  # SQ020_SH0010 is in another sequence: left alone
+    page = http.get(detail_url(job)).content.decode()
+    assert "Missing from the cut (to omit, only in SQ010)" in page

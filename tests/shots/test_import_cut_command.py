@@ -255,3 +255,29 @@ def test_csv_through_the_command(show, coordinator):
     ]
     assert run("RBT", path, "--as", "coord")[-1] == "Applied by coord: nothing to change."
     assert Shot.objects.filter(show=show).count() == 3
+
+
+def test_a_reel_of_one_sequence_omits_only_in_that_sequence(show, coordinator, v1, tmp_path):
+    """v1 has SQ010 (three shots) and SQ020; a re-cut of SQ010 alone must leave SQ020 alone."""
+    reel = tmp_path / "sq010_reel.edl"
+    reel.write_text(
+        "TITLE: SQ010 ONLY\nFCM: NON-DROP FRAME\n\n"
+        "001  A001C003 V     C        13:22:10:05 13:22:12:05 01:00:00:00 01:00:02:00\n"
+        "* FROM CLIP NAME:  SQ010_SH0010_plate_v001\n"
+        "002  A001C007 V     C        13:40:00:00 13:40:02:12 01:00:02:00 01:00:04:12\n"
+        "* FROM CLIP NAME:  SQ010_SH0020_plate_v001\n"
+    )
+    whole_show = run("RBT", str(reel), "--dry-run")
+    assert "Missing from the cut (to omit): 2" in whole_show
+    assert "  - SQ020_SH0010  (omit)" in whole_show
+
+    lines = run("RBT", str(reel), "--only-its-sequences", "--as", "coord")
+    assert lines[3] == "Omits only in the cut's sequences: SQ010"
+    assert "Missing from the cut (to omit): 1" in lines
+    assert "  - SQ010_SH0030  (omit)" in lines
+    assert [(code, status) for _seq, code, *_frames, status in state(show)] == [
+        ("SQ010_SH0010", "active"),
+        ("SQ010_SH0020", "active"),
+        ("SQ010_SH0030", "omitted"),
+        ("SQ020_SH0010", "active"),
+    ]

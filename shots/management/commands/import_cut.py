@@ -28,6 +28,11 @@ class Command(BaseCommand):
             f"Default: {DEFAULT_CODE_PATTERN}",
         )
         parser.add_argument(
+            "--only-its-sequences",
+            action="store_true",
+            help="The file is one reel or sequence: omit missing shots only in the sequences it contains.",
+        )
+        parser.add_argument(
             "--as",
             dest="username",
             default=None,
@@ -35,7 +40,17 @@ class Command(BaseCommand):
             "Default: the first active superuser.",
         )
 
-    def handle(self, *args, show_code: str, file: str, dry_run: bool, pattern: str | None, username, **options):
+    def handle(
+        self,
+        *args,
+        show_code: str,
+        file: str,
+        dry_run: bool,
+        pattern: str | None,
+        username,
+        only_its_sequences,
+        **options,
+    ):
         show = Show.objects.filter(code=show_code).first()
         if show is None:
             raise CommandError(f"No show with code '{show_code}'.")
@@ -46,7 +61,9 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{file}: cannot read the file ({error.strerror or error}).") from None
         try:
-            cut = read_cut_for_show(show=show, data=data, filename=file, pattern=pattern)
+            cut = read_cut_for_show(
+                show=show, data=data, filename=file, pattern=pattern, only_its_sequences=only_its_sequences
+            )
         except EditorialError as error:
             raise CommandError(f"{file}: {error}") from None
 
