@@ -37,7 +37,7 @@ def running_server(extra_env: dict[str, str] | None = None, workers: int = 1) ->
     """Serve Slate with gunicorn on a free loopback port; yields the base URL, stops the server after."""
     with tempfile.TemporaryDirectory(prefix="slate-bench-") as tmp:
         env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
-        env.update(DJANGO_DEBUG="1", DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3", **(extra_env or {}))
+        env.update({"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", **(extra_env or {})})
         port = free_port()
         log_path = Path(tmp) / "gunicorn.log"
         gunicorn = Path(sys.executable).parent / "gunicorn"

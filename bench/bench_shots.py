@@ -35,16 +35,14 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg2
-from bench_hello import REPO, free_port, wait_until_up  # bench/ is on sys.path when run as a script
+from bench_hello import REPO, running_server  # bench/ is on sys.path when run as a script
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/slate_bench_shots"
 SHOW = "FLM"
@@ -109,36 +107,6 @@ def vacuum_analyze(database_url: str) -> None:
 
 
 # --- HTTP -----------------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def serving(env: dict[str, str]) -> Iterator[str]:
-    """gunicorn, one sync worker, on a free loopback port with this environment; yields the base URL.
-
-    (bench_hello.running_server cannot be given DATABASE_URL or DJANGO_DEBUG: it passes them twice.)
-    """
-    port = free_port()
-    log_path = Path(tempfile.mkdtemp(prefix="slate-bench-shots-")) / "gunicorn.log"
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [str(gunicorn), "studio.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base_url + "/healthz", server, log_path)
-        yield base_url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 class Browser:
@@ -263,7 +231,7 @@ def main() -> None:
             f"(3,000 shots, 40,000 tasks); gunicorn 1 sync worker, PostgreSQL, DEBUG off; "
             f"{args.repeat} sequential requests per URL after a warm-up, logged in as {LOGIN[0]} (session)"
         )
-        with serving({**env, **serve_env}) as base_url:
+        with running_server(extra_env={"DATABASE_URL": database_url, **serve_env}) as base_url:
             browser = Browser(base_url)
             browser.log_in(*LOGIN)
 
