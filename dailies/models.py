@@ -153,6 +153,43 @@ class RecipientKind(models.TextChoices):
     CC = "cc", "CC"
 
 
+class DigestState(models.TextChoices):
+    CLAIMED = "claimed", "Claimed"  # its notes are chosen; the message is not sent yet
+    SENT = "sent", "Sent"
+
+
+class Digest(models.Model):
+    """One message to one person carrying the notes addressed to them since their last digest.
+
+    Exactly once: a note recipient row joins exactly one digest (NoteRecipient.digest, set once, in the same
+    transaction that creates the digest), and a digest is sent until it is marked sent. A worker that dies
+    between the two leaves a claimed digest that the next run sends with the same Message-ID.
+    """
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
+    state = models.CharField(max_length=8, choices=DigestState.choices, default=DigestState.CLAIMED)
+    subject = models.CharField(max_length=200, blank=True)
+    text_body = models.TextField(blank=True)
+    html_body = models.TextField(blank=True)
+    note_count = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "created_at"], name="digest_state_created")]
+
+    def __str__(self) -> str:
+        return f"Digest #{self.pk} to {self.person} ({self.note_count} notes)"
+
+    @property
+    def message_id(self) -> str:
+        """The same for every attempt, so a re-send after a crash is recognisably the same message."""
+        return f"<slate-digest-{self.pk}@slate>"
+
+
 class NoteRecipient(models.Model):
     """One row per note and person: read state for the inbox, and the digest that carried it (exactly once)."""
 
@@ -161,6 +198,7 @@ class NoteRecipient(models.Model):
     kind = models.CharField(max_length=2, choices=RecipientKind.choices, default=RecipientKind.TO)
     read_at = models.DateTimeField(null=True, blank=True)
     digested_at = models.DateTimeField(null=True, blank=True)
+    digest = models.ForeignKey(Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="rows")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["note", "person"], name="note_recipient_unique")]

@@ -1,6 +1,4 @@
-from django.urls import path
-
-from . import views
+from .views import digests, inbox, sessions
 
 app_name = "dailies"
-urlpatterns = [path("dailies/", views.session_list, name="session_list")]
+urlpatterns = [*sessions.urlpatterns, *inbox.urlpatterns, *digests.urlpatterns]

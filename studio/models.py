@@ -1,5 +1,6 @@
 """Studio-wide records: people, departments, shows and who works on which show."""
 
+import datetime
 import zoneinfo
 from decimal import Decimal
 
@@ -65,6 +66,9 @@ class Person(AbstractUser):
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="people")
     is_freelancer = models.BooleanField(default=False)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    # Note digests: one message a day at this local time (in `timezone`), unless switched off.
+    digest_enabled = models.BooleanField(default=True)
+    digest_time = models.TimeField(default=datetime.time(18, 0))
 
     objects = PersonManager()
 

@@ -399,6 +399,19 @@ class StudioReferenceRule(Rule):
         return False
 
 
+class OwnRule(Rule):
+    """A person's own records (their note digests): theirs alone; admins see all (the outbox)."""
+
+    def visible_q(self, a):
+        return Q(person_id=a.person_id)
+
+    def can_view(self, a, obj):
+        return obj.person_id == a.person_id
+
+    def can_change(self, a, obj):
+        return False  # written by services only
+
+
 class PersonRule(Rule):
     def visible_q(self, a):
         if a.person is None:
@@ -423,7 +436,7 @@ class PersonRule(Rule):
 
 def _registry() -> dict[type[models.Model], Rule]:
     from budgets.models import Budget, BudgetLine, Expense, PersonRate, RateCard
-    from dailies.models import Note, NoteAttachment, NoteRecipient, ReviewItem, ReviewSession, Version
+    from dailies.models import Digest, Note, NoteAttachment, NoteRecipient, ReviewItem, ReviewSession, Version
     from schedules.models import Baseline, BaselineTask, Holiday, Milestone, StatusWeight, TimeLog
     from shots.models import Activity, CutImportJob, Episode, Sequence, Shot, Task, TaskTemplateItem, TaskType
 
@@ -447,6 +460,7 @@ def _registry() -> dict[type[models.Model], Rule]:
         Note: NoteRule(),
         NoteRecipient: NoteRecipientRule(),
         NoteAttachment: NoteAttachmentRule(),
+        Digest: OwnRule(),
         TimeLog: TimeLogRule(),
         Milestone: ShowStaffRule("show_id", PLANNERS),
         Holiday: ShowStaffRule("show_id", PLANNERS),

@@ -27,7 +27,7 @@ from django.db import models, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from dailies.models import NoteAttachment, NoteCategory, RecipientKind, SessionKind
+from dailies.models import Digest, NoteAttachment, NoteCategory, RecipientKind, SessionKind
 from schedules.models import BaselineTask, Holiday, StatusWeight
 from shots.models import Activity, ActivityVerb, CutImportJob, CutImportKind, CutImportState, Episode, TaskTemplateItem
 from shots.workflow import TaskStatus
@@ -154,6 +154,7 @@ class World:
     lighting_type: models.Model
     rate_card: models.Model
     person_rate: models.Model  # the artist's personal day rate
+    digest: models.Model  # the artist's note digest
     people: dict[str, Person] = field(default_factory=dict)
 
     def fresh(self, name: str) -> Person:
@@ -259,6 +260,7 @@ def build_world() -> World:
     )
     rate_card = RateCardFactory(role=Role.ARTIST, day_rate=Decimal("450.00"))
     person_rate = PersonRateFactory(person=p["artist"], day_rate=Decimal("520.00"))
+    digest = Digest.objects.create(person=p["artist"], subject="Notes for the artist", note_count=1)
     return World(
         own=own,
         other=other,
@@ -268,6 +270,7 @@ def build_world() -> World:
         lighting_type=lighting_type,
         rate_card=rate_card,
         person_rate=person_rate,
+        digest=digest,
         people=people,
     )
 

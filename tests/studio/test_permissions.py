@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 world = permission_world.world  # the module-scoped fixture
 
 GOVERNED_APPS = ("studio", "shots", "dailies", "schedules", "budgets")
-STUDIO_WIDE = {"Person", "Department", "TaskType", "RateCard", "PersonRate"}
+STUDIO_WIDE = {"Person", "Department", "TaskType", "RateCard", "PersonRate", "Digest"}
 EVERYONE = [*CAST, "anonymous"]
 
 

@@ -1,0 +1,3 @@
+"""Note digests: my digest settings, send now, and the outbox of what was sent."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The inbox: the notes addressed to me, unread first; mark read; publishing held client notes."""
+
+urlpatterns: list = []
