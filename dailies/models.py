@@ -198,7 +198,8 @@ class NoteRecipient(models.Model):
     kind = models.CharField(max_length=2, choices=RecipientKind.choices, default=RecipientKind.TO)
     read_at = models.DateTimeField(null=True, blank=True)
     digested_at = models.DateTimeField(null=True, blank=True)
-    digest = models.ForeignKey(Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="rows")
+    # PROTECT: deleting a digest must never make its notes look unsent (they would be mailed again).
+    digest = models.ForeignKey(Digest, null=True, blank=True, on_delete=models.PROTECT, related_name="rows")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["note", "person"], name="note_recipient_unique")]

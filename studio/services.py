@@ -1,6 +1,7 @@
 """Studio-wide writes: show summaries, and the one way to hand work to Celery."""
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -32,21 +33,38 @@ def require_free(existing: QuerySet, field: str, message: str) -> None:
         raise ValidationError({field: message})
 
 
-def enqueue_on_commit(task, *args) -> None:
-    """Send a Celery task once the surrounding transaction commits.
+BROKER_RETRY_AFTER = 30.0  # seconds without publishing after the broker failed once
+_broker_down_until = 0.0
+
+
+def enqueue_on_commit(task, *args, **options) -> None:
+    """Send a Celery task once the surrounding transaction commits (options go to apply_async).
 
     If the broker is unreachable the error is logged and swallowed: every task Slate enqueues is backed by
-    state in the database (a stale flag, a digested_at column), and a beat sweep finds that state again, so
-    nothing is lost while Redis is down, and the user's request still succeeds.
+    state in the database (a stale flag, a digest row), and a beat sweep finds that state again, so nothing is
+    lost while Redis is down, and the user's request still succeeds. After one failure this process stops
+    trying for BROKER_RETRY_AFTER seconds, so a request that enqueues several tasks waits one timeout, not one
+    per task.
     """
 
     def send() -> None:
+        global _broker_down_until
+        if time.monotonic() < _broker_down_until:
+            logger.info("Broker marked down; %s%r is left to the periodic sweep.", task.name, args)
+            return
         try:
-            task.delay(*args)
+            task.apply_async(args=args, **options)
         except Exception:  # noqa: BLE001 - any broker failure: the beat sweep will catch up
+            _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
             logger.warning("Could not enqueue %s%r; the periodic sweep will pick it up.", task.name, args)
 
     transaction.on_commit(send)
+
+
+def broker_mark_up() -> None:
+    """Forget a past broker failure (tests, and after a successful health check)."""
+    global _broker_down_until
+    _broker_down_until = 0.0
 
 
 def show_summary_mark_stale(*, show_id: int) -> None:
