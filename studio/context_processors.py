@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from .models import Role
 from .selectors import nav_role
@@ -32,4 +33,12 @@ def navigation(request):
         label, url_name = NAV_ITEMS[key]
         url = reverse(url_name)
         items.append({"label": label, "url": url, "active": request.path.startswith(url)})
-    return {"nav_items": items, "nav_role_label": Role(nav_role(user)).label}
+    context = {"nav_items": items, "nav_role_label": Role(nav_role(user)).label}
+    if user.role != Role.CLIENT or user.is_admin:
+        # Counted only if the page prints the header (a partial does not): one COUNT, shared with a page showing it.
+        from dailies.selectors import request_unread_count
+
+        inbox_url = reverse("dailies:inbox")
+        context["inbox_link"] = {"url": inbox_url, "active": request.path.startswith(inbox_url)}
+        context["unread_note_count"] = SimpleLazyObject(lambda: request_unread_count(request))
+    return context

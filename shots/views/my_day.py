@@ -162,7 +162,7 @@ def _my_tasks_page(request, *, replace: TaskRow | None = None, status: int = 200
     context = {"tasks": tasks, "groups": due_groups(rows, today), "today": today}
     if not wants_partial(request):  # the notes panel is not part of the table partial: not read for it
         context["notes"] = list(dailies_selectors.notes_to_me(person))
-        context["unread_count"] = dailies_selectors.unread_note_count(person)
+        context["unread_count"] = dailies_selectors.request_unread_count(request)  # shared with the header
     return _render(request, MY_TASKS, context, partial="task-table", status=status)
 
 
@@ -289,9 +289,9 @@ def note_mark_read(request, note_id: int):
         note_id=note_id,
     )
     html = _render_fragment(request, f"{MY_TASKS}#note-item", {"item": item})
-    html += _render_fragment(
-        request, f"{MY_TASKS}#unread-count", {"unread_count": dailies_selectors.unread_note_count(person), "oob": True}
-    )
+    unread = dailies_selectors.unread_note_count(person)
+    html += _render_fragment(request, f"{MY_TASKS}#unread-count", {"unread_count": unread, "oob": True})
+    html += _render_fragment(request, "htmx/unread_badge.html", {"unread": unread, "oob": True})  # the header
     return HttpResponse(html)
 
 
