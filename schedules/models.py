@@ -130,3 +130,68 @@ class BaselineTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.baseline}: {self.task_id}"
+
+
+class EarnedValueState(models.Model):
+    """Whether a show's earned-value snapshot of today is out of date, and the bookkeeping of its recomputes.
+
+    Like studio.ShowSummary: `is_stale` is set in the same transaction as the change that makes the figures out of
+    date (schedules.services.ev_mark_stale), so a beat sweep finds it again if the broker lost the message.
+    `generation` counts the marks; `stale_generation` is the mark that turned the flag on: a mark that finds the
+    flag already on enqueues nothing (debounce), and a recompute clears the flag only if no mark came in while it
+    computed. `recompute_count` counts the recomputes that ran (what the debounce tests count).
+    """
+
+    show = models.OneToOneField(Show, on_delete=models.CASCADE, primary_key=True, related_name="earned_value_state")
+    is_stale = models.BooleanField(default=False, db_index=True)
+    generation = models.PositiveBigIntegerField(default=0)
+    stale_generation = models.PositiveBigIntegerField(default=0)
+    stale_since = models.DateTimeField(null=True, blank=True)
+    recompute_count = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Earned value of {self.show_id}{' (stale)' if self.is_stale else ''}"
+
+
+def _days_field(**kwargs) -> models.DecimalField:
+    # Days to 10 decimal places: a planned value is B x (working days so far / working days planned), rounded
+    # half-up per task at 1e-10 (schedules.earned_value), so 40,000 tasks add up to within a millionth of a day.
+    return models.DecimalField(max_digits=22, decimal_places=10, **kwargs)
+
+
+class EarnedValueSnapshot(models.Model):
+    """A show's (department null) or one department's earned-value figures as of the end of `date`: the daily
+    history that trends are drawn from. Written by schedules.services.ev_recompute only; figures in days."""
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="earned_value_snapshots")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="earned_value_snapshots"
+    )
+    date = models.DateField()
+    bid_days = _days_field()
+    pv = _days_field()
+    ev = _days_field()
+    ac_days = _days_field()
+    sv = _days_field()
+    spi = _days_field(null=True, blank=True)  # None when PV is 0 (shown as "—")
+    forecast_finish = models.DateField(null=True, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["show", "date", "department"]
+        constraints = [
+            # One row per show, department and day; the whole show's row (department null) needs its own rule,
+            # since NULLs never collide in a unique index.
+            models.UniqueConstraint(
+                fields=["show", "department", "date"],
+                condition=Q(department__isnull=False),
+                name="ev_snapshot_unique_department_day",
+            ),
+            models.UniqueConstraint(
+                fields=["show", "date"], condition=Q(department__isnull=True), name="ev_snapshot_unique_show_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.show_id} {self.department_id or 'show'} {self.date:%Y-%m-%d}"

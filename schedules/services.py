@@ -10,17 +10,19 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from shots.models import Task
 from shots.selectors import person_today
 from studio import permissions
-from studio.models import Person
-from studio.services import refuse_unknown_fields, require_free
+from studio.models import Person, Show, ShowStatus
+from studio.services import enqueue_on_commit, refuse_unknown_fields, require_free
 
-from .models import TimeLog
+from .models import EarnedValueSnapshot, EarnedValueState, TimeLog
 
 MAX_HOURS_PER_DAY = Decimal("24")
 HOURS_MESSAGE = "Hours must be more than 0 and at most 24."
@@ -103,6 +105,7 @@ def timelog_upsert(
     _check_day_total(log)
     log.full_clean()
     log.save()
+    ev_mark_stale(show_id=task.shot.show_id)
     return log, existing is None
 
 
@@ -131,6 +134,7 @@ def timelog_update(*, actor: Person, time_log: TimeLog, **changes: Any) -> TimeL
     _check_day_total(locked)
     locked.full_clean()
     locked.save()
+    ev_mark_stale(show_id=locked.task.shot.show_id)
     return locked
 
 
@@ -139,3 +143,132 @@ def timelog_delete(*, actor: Person, time_log: TimeLog) -> None:
     locked = TimeLog.objects.select_for_update(of=("self",)).select_related("task__shot").get(pk=time_log.pk)
     permissions.require_change(actor, locked)
     locked.delete()
+    ev_mark_stale(show_id=locked.task.shot.show_id)
+
+
+# --- Earned value: the stale flag, its debounced recompute, and the daily snapshots ---------------------------
+
+EV_DEBOUNCE_SECONDS = 10  # settings.SLATE_EV_DEBOUNCE_SECONDS overrides
+EV_SWEEP_GRACE_SECONDS = 60  # the beat sweep leaves a show alone this long after it went stale (its task is due)
+
+
+def ev_debounce_seconds() -> int:
+    return int(getattr(settings, "SLATE_EV_DEBOUNCE_SECONDS", EV_DEBOUNCE_SECONDS))
+
+
+def ev_mark_stale(*, show_id: int) -> None:
+    """Mark a show's earned value out of date, in the caller's transaction; ask for one recompute after commit.
+
+    One statement: an upsert of the show's EarnedValueState that bumps `generation` and sets the flag. Only the
+    mark that turns the flag on (stale_generation == the new generation) enqueues the recompute, with a countdown:
+    every other edit of the burst finds the flag on and enqueues nothing, so a burst of edits — in one transaction
+    or in many, until the countdown ends — leads to one recompute. The row stays locked until the caller commits,
+    so a recompute starting meanwhile waits for this edit to be visible (ev_recompute).
+    """
+    from .tasks import recompute_earned_value
+
+    table = connection.ops.quote_name(EarnedValueState._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (show_id, is_stale, generation, stale_generation, stale_since, recompute_count)
+            VALUES (%s, TRUE, 1, 1, %s, 0)
+            ON CONFLICT (show_id) DO UPDATE SET
+                generation = {table}.generation + 1,
+                stale_generation = CASE WHEN {table}.is_stale THEN {table}.stale_generation
+                                        ELSE {table}.generation + 1 END,
+                stale_since = CASE WHEN {table}.is_stale THEN {table}.stale_since ELSE EXCLUDED.stale_since END,
+                is_stale = TRUE
+            RETURNING generation, stale_generation
+            """,
+            [show_id, now],
+        )
+        generation, stale_generation = cursor.fetchone()
+    if generation == stale_generation:
+        enqueue_on_commit(recompute_earned_value.s().set(countdown=ev_debounce_seconds()), show_id)
+
+
+def ev_recompute(*, show_id: int, as_of: dt.date | None = None, only_if_stale: bool = False) -> EarnedValueState | None:
+    """Compute the show's earned value as of `as_of` (default today) and store it: one EarnedValueSnapshot for the
+    show and one per department with tasks, replacing that day's rows (idempotent). Returns the show's state, or
+    None when the show no longer exists.
+
+    The figures come from schedules.earned_value in one statement (PostgreSQL). Today's run also clears the stale
+    flag, unless an edit marked the show again while it computed: then the flag stays and, if that edit found the
+    flag already on (so enqueued nothing), another recompute is enqueued. `only_if_stale` makes the run a no-op
+    when someone (the beat sweep) already caught up.
+    """
+    from . import earned_value
+    from .tasks import recompute_earned_value
+
+    today = timezone.localdate()
+    as_of = as_of or today
+    show = Show.objects.filter(pk=show_id).first()
+    if show is None:
+        return None
+    # 1. Take the state row's lock, so edits that marked the show and have not committed yet commit first; note
+    #    how far the marks have gone.
+    with transaction.atomic():
+        state, _ = EarnedValueState.objects.select_for_update().get_or_create(show_id=show_id)
+        if only_if_stale and not state.is_stale:
+            return state
+        seen_generation = state.generation
+    # 2. The figures, without holding any lock.
+    figures = earned_value.rollups(show, as_of, ("department", "show"))
+    # 3. Replace the day's rows and settle the flag.
+    computed_at = timezone.now()
+    with transaction.atomic():
+        state = EarnedValueState.objects.select_for_update().get(show_id=show_id)
+        EarnedValueSnapshot.objects.filter(show_id=show_id, date=as_of).delete()
+        EarnedValueSnapshot.objects.bulk_create(
+            EarnedValueSnapshot(
+                show_id=show_id,
+                department_id=row.key if row.by == "department" else None,
+                date=as_of,
+                bid_days=row.bid_days,
+                pv=row.pv,
+                ev=row.ev,
+                ac_days=row.ac_days,
+                sv=row.sv,
+                spi=row.spi,
+                forecast_finish=row.forecast_finish,
+                computed_at=computed_at,
+            )
+            for row in [*figures["show"], *figures["department"]]
+        )
+        state.recompute_count += 1
+        state.computed_at = computed_at
+        if as_of == today and state.is_stale:
+            if state.generation == seen_generation:
+                state.is_stale = False
+                state.stale_since = None
+            elif state.stale_generation <= seen_generation:
+                # Marked again while we computed, by edits that found the flag on: nobody else will ask.
+                enqueue_on_commit(recompute_earned_value.s().set(countdown=ev_debounce_seconds()), show_id)
+        state.save(update_fields=["is_stale", "stale_since", "recompute_count", "computed_at"])
+    return state
+
+
+def ev_recompute_stale(*, grace_seconds: int = EV_SWEEP_GRACE_SECONDS) -> list[int]:
+    """The beat sweep: recompute every show stale for longer than `grace_seconds` (its message was lost, e.g.
+    Redis was down). Returns the shows recomputed."""
+    cutoff = timezone.now() - dt.timedelta(seconds=grace_seconds)
+    show_ids = list(
+        EarnedValueState.objects.filter(is_stale=True, stale_since__lte=cutoff)
+        .order_by("show_id")
+        .values_list("show_id", flat=True)
+    )
+    for show_id in show_ids:
+        ev_recompute(show_id=show_id, only_if_stale=True)
+    return show_ids
+
+
+def ev_snapshot_active_shows(*, today: dt.date | None = None) -> list[int]:
+    """The nightly run: for every active show, the final figures of yesterday and the first of today."""
+    today = today or timezone.localdate()
+    show_ids = list(Show.objects.filter(status=ShowStatus.ACTIVE).order_by("pk").values_list("pk", flat=True))
+    for show_id in show_ids:
+        ev_recompute(show_id=show_id, as_of=today - dt.timedelta(days=1))
+        ev_recompute(show_id=show_id, as_of=today)
+    return show_ids

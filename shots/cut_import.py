@@ -42,6 +42,7 @@ from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
 
+from schedules.services import ev_mark_stale
 from studio import permissions
 from studio.models import Person, Show
 from studio.services import enqueue_on_commit, show_summary_mark_stale
@@ -514,6 +515,7 @@ def cut_import_apply(
     Activity.objects.bulk_create(_activities(actor, show, report, new_shots, state), batch_size=BATCH_SIZE)
     if report.has_changes:
         show_summary_mark_stale(show_id=show.pk)
+        ev_mark_stale(show_id=show.pk)  # new shots bring their template tasks' bids
     return replace(report, applied=True)
 
 

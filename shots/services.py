@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from schedules.services import ev_mark_stale
 from studio import permissions
 from studio.models import Person, Role, Show
 from studio.services import refuse_unknown_fields, require_free, show_summary_mark_stale
@@ -117,6 +118,7 @@ def shot_create(
             Task(shot=shot, task_type_id=item.task_type_id, bid_days=item.default_bid_days, updated_by=actor)
             for item in template
         )
+        ev_mark_stale(show_id=show.pk)
     show_summary_mark_stale(show_id=show.pk)
     return shot
 
@@ -150,10 +152,12 @@ def task_create(
         task.assignees.set(assignees)
     activity_record(actor=actor, shot=shot, task=task, verb=ActivityVerb.CREATED)
     show_summary_mark_stale(show_id=shot.show_id)
+    ev_mark_stale(show_id=shot.show_id)
     return task
 
 
 TASK_EDITABLE_FIELDS = {"status", "bid_days", "start_date", "due_date", "priority"}
+EARNED_VALUE_FIELDS = frozenset({"status", "bid_days", "start_date", "due_date"})  # what schedules.earned_value reads
 
 
 def _task_check_change(*, actor: Person, task: Task, row_version: int | None, changes: dict[str, Any]) -> None:
@@ -222,6 +226,8 @@ def task_update(*, actor: Person, task: Task, row_version: int | None = None, **
         activity_record(actor=actor, shot=locked.shot, task=locked, verb=ActivityVerb.CHANGED, changes=history)
     if "status" in changes:
         show_summary_mark_stale(show_id=locked.shot.show_id)
+    if EARNED_VALUE_FIELDS & changes.keys():
+        ev_mark_stale(show_id=locked.shot.show_id)
     return locked
 
 
@@ -417,6 +423,7 @@ def tasks_add_type(*, actor: Person, shots: list[Shot], task_type: TaskType) -> 
     )
     for show_id in sorted({task.shot.show_id for task in created}):
         show_summary_mark_stale(show_id=show_id)
+        ev_mark_stale(show_id=show_id)
     return created
 
 
@@ -529,6 +536,7 @@ def task_bulk_update(*, actor: Person, items: list[dict[str, Any]]) -> list[Task
     stale: set[int] = set()
     first_index: dict[int, int] = {}
     summaries: set[int] = set()  # the shows whose summary a status change makes stale
+    earned_values: set[int] = set()  # the shows whose earned value a status, bid or date change makes stale
     for index, item in enumerate(items):
         try:
             row_version, changes = _bulk_item_changes(item, people)
@@ -555,6 +563,8 @@ def task_bulk_update(*, actor: Person, items: list[dict[str, Any]]) -> list[Task
             changed.append(task)
             if "status" in changes:
                 summaries.add(task.shot.show_id)
+            if EARNED_VALUE_FIELDS & changes.keys():
+                earned_values.add(task.shot.show_id)
         except StaleWrite as error:
             errors[index] = _item_messages(error)
             stale.add(index)
@@ -567,4 +577,6 @@ def task_bulk_update(*, actor: Person, items: list[dict[str, Any]]) -> list[Task
     Activity.objects.bulk_create(history)
     for show_id in sorted(summaries):
         show_summary_mark_stale(show_id=show_id)
+    for show_id in sorted(earned_values):
+        ev_mark_stale(show_id=show_id)
     return changed

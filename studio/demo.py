@@ -42,6 +42,7 @@ from dailies.models import (
     VersionStatus,
 )
 from schedules.models import Baseline, BaselineTask, Holiday, Milestone, TimeLog
+from schedules.services import ev_recompute
 from shots.models import BreakdownStatus, Priority, Sequence, Shot, Task, TaskTemplateItem, TaskType
 from shots.workflow import TaskStatus
 
@@ -435,6 +436,7 @@ def seed_demo(*, today: dt.date | None = None) -> DemoResult:
     ensure_demo_memberships(people)
     for show in Show.objects.filter(code__in=[DEMO_SHOW_CODE, OTHER_SHOW_CODE]):
         show_summary_refresh(show_id=show.pk)
+        ev_recompute(show_id=show.pk)  # today's variance figures, so the demo has them before the nightly run
     return DemoResult(created_shows=created, present_shows=present)
 
 

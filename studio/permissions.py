@@ -357,6 +357,20 @@ class TimeLogRule(Rule):
         return role in PLANNERS or (role in ALL_STAFF and obj.person_id == a.person_id)
 
 
+class ShowReadersRule(Rule):
+    """Show figures only some roles of the show read (schedule variance: planners); written by services only."""
+
+    def __init__(self, show_path: str, readers: tuple[str, ...]):
+        self.show_path = show_path
+        self.readers = readers
+
+    def visible_q(self, a):
+        return Q(**{f"{self.show_path}__in": a.shows(self.readers)})
+
+    def can_view(self, a, obj):
+        return a.has_role_on(self.show_id(obj), self.readers)
+
+
 class MoneyRule(Rule):
     """Budgets, their lines and expenses: the show's producers (and admins) only."""
 
@@ -437,7 +451,16 @@ class PersonRule(Rule):
 def _registry() -> dict[type[models.Model], Rule]:
     from budgets.models import Budget, BudgetLine, Expense, PersonRate, RateCard
     from dailies.models import Digest, Note, NoteAttachment, NoteRecipient, ReviewItem, ReviewSession, Version
-    from schedules.models import Baseline, BaselineTask, Holiday, Milestone, StatusWeight, TimeLog
+    from schedules.models import (
+        Baseline,
+        BaselineTask,
+        EarnedValueSnapshot,
+        EarnedValueState,
+        Holiday,
+        Milestone,
+        StatusWeight,
+        TimeLog,
+    )
     from shots.models import Activity, CutImportJob, Episode, Sequence, Shot, Task, TaskTemplateItem, TaskType
 
     return {
@@ -467,6 +490,9 @@ def _registry() -> dict[type[models.Model], Rule]:
         StatusWeight: ShowStaffRule("show_id", PLANNERS),
         Baseline: ShowStaffRule("show_id", PLANNERS),
         BaselineTask: ShowStaffRule("baseline__show_id", PLANNERS),
+        EarnedValueState: ShowStaffRule("show_id", ()),  # a stale flag, written by services only
+        # AC sums every department's hours: production managers and producers read variance, not supervisors.
+        EarnedValueSnapshot: ShowReadersRule("show_id", PLANNERS),
         Budget: MoneyRule("show_id"),
         BudgetLine: MoneyRule("budget__show_id"),
         Expense: MoneyRule("show_id"),

@@ -205,6 +205,8 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "shots.workflow.TaskStatus",
         "BreakdownStatusEnum": "shots.models.BreakdownStatus",
         "ShowStatusEnum": "studio.models.ShowStatus",
+        "RecipientKindEnum": "dailies.models.RecipientKind",
+        "SessionKindEnum": "dailies.models.SessionKind",
     },
 }
 
@@ -240,6 +242,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shots.tasks.resume_stalled_cut_imports",
         "schedule": 60.0,
     },
+    # Note digests: claim and queue the digests of everyone whose local digest time has passed today.
+    "send-due-digests": {
+        "task": "dailies.tasks.send_due_digests",
+        "schedule": 300.0,
+    },
+    # Digests claimed but not sent after a minute (a worker died mid-send, SMTP was down) are sent again.
+    "resend-claimed-digests": {
+        "task": "dailies.tasks.resend_claimed_digests",
+        "schedule": 60.0,
+    },
+}
+# Earned value: shows still stale a minute after an edit (their recompute message was lost, e.g. Redis was down)
+# are recomputed; every night, yesterday's final figures and today's first are kept for the trends.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE |= {
+    "recompute-stale-earned-value": {
+        "task": "schedules.tasks.recompute_stale_earned_value",
+        "schedule": 60.0,
+    },
+    "snapshot-earned-value-nightly": {
+        "task": "schedules.tasks.snapshot_earned_value_nightly",
+        "schedule": crontab(hour=0, minute=15),
+    },
 }
 
 # --- Email ----------------------------------------------------------------------------------------
@@ -253,6 +279,11 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Slate <slate@localhost>")
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+# A hung SMTP server must not hold a digest's row lock forever.
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
+# Absolute links in emails (note digests): the address people open Slate at.
+SLATE_BASE_URL = os.environ.get("SLATE_BASE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

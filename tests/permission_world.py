@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from dailies.models import Digest, NoteAttachment, NoteCategory, RecipientKind, SessionKind
 from schedules.models import BaselineTask, Holiday, StatusWeight
+from schedules.services import ev_recompute
 from shots.models import Activity, ActivityVerb, CutImportJob, CutImportKind, CutImportState, Episode, TaskTemplateItem
 from shots.workflow import TaskStatus
 from studio.models import Department, Person, Role, Show, ShowMembership, ShowSummary
@@ -377,6 +378,7 @@ def _build_show(
     lighting_time_log = TimeLogFactory(
         person=lighter, task=lighting_task, date=dt.date(2026, 3, 3), comment=f"{code} lighting hours"
     )
+    ev_recompute(show_id=show.pk, as_of=dt.date(2026, 3, 3))  # the show's variance state and snapshots
     milestone = MilestoneFactory(show=show, department=animation, name=f"{code} animation lock")
     holiday = HolidayFactory(show=show, name=f"{code} studio holiday")
     status_weight = StatusWeightFactory(show=show, status=TaskStatus.WIP, weight=Decimal("0.300"))

@@ -1,9 +1,19 @@
 """Input and output serializers for time logs. Hours are Decimal strings ("2.50"); schedules.services checks
 0 < hours <= 24, the day's total across tasks, the date and who may log for whom."""
 
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
 from rest_framework import serializers
 
-from shots.api.serializers import ShotRefSerializer, TaskTypeRefSerializer
+from schedules.earned_value import GROUPINGS, QUANTUM
+from shots.api.serializers import (
+    DepartmentRefSerializer,
+    SequenceRefSerializer,
+    ShotRefSerializer,
+    TaskTypeRefSerializer,
+)
 from shots.models import Task
 from studio.api.serializers import InputSerializer, PersonRefSerializer, VisibleRelatedField
 from studio.models import Person
@@ -46,3 +56,113 @@ class TimeLogUpdateInputSerializer(InputSerializer):
     date = serializers.DateField()
     hours = serializers.DecimalField(max_digits=None, decimal_places=2, help_text="More than 0, at most 24.")
     comment = serializers.CharField(max_length=255, allow_blank=True)
+
+
+# --- Schedule variance (earned value) ---------------------------------------------------------------------------
+
+
+class VarianceQueryInputSerializer(InputSerializer):
+    as_of = serializers.DateField(
+        required=False, help_text="YYYY-MM-DD: the figures at the end of this day (default: today)."
+    )
+    by = serializers.ChoiceField(
+        choices=GROUPINGS, default="department", help_text="Roll the tasks up per department, sequence or show."
+    )
+
+
+class VarianceHistoryQueryInputSerializer(InputSerializer):
+    """`from` is a Python keyword, hence the fields built in get_fields()."""
+
+    MAX_DAYS = 731
+
+    def get_fields(self):
+        return {
+            "department": serializers.CharField(
+                required=False, help_text="A department's code: its rows (default: the whole show's rows)."
+            ),
+            "from": serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive (default: `to` - 90 days)."),
+            "to": serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive (default: today)."),
+        }
+
+    def validate(self, attrs: dict) -> dict:
+        attrs.setdefault("to", timezone.localdate())
+        attrs.setdefault("from", attrs["to"] - dt.timedelta(days=90))
+        if attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"from": ["Must not be after `to`."]})
+        if (attrs["to"] - attrs["from"]).days >= self.MAX_DAYS:
+            raise serializers.ValidationError({"from": [f"Ask for at most {self.MAX_DAYS} days at a time."]})
+        return attrs
+
+
+class FigureField(serializers.CharField):
+    """A figure in days or a ratio, as a Decimal string: exact to 1e-10, trailing zeros dropped, at least two
+    decimals ("7.50", "0.8150943396")."""
+
+    def to_representation(self, value: Decimal) -> str:
+        whole, _, fraction = f"{value.quantize(QUANTUM):f}".partition(".")
+        return f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"
+
+
+class BaselineRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class VarianceFiguresSerializer(serializers.Serializer):
+    """schedules.earned_value.Figures: the definitions are PRODUCT.md's, as that module's docstring restates."""
+
+    tasks = serializers.IntegerField(source="task_count", help_text="Tasks counted (omitted ones are left out).")
+    bid_days = FigureField(help_text="B: the bids, from the active baseline where it has the task.")
+    pv = FigureField(help_text="Planned value, days.")
+    ev = FigureField(help_text="Earned value, days.")
+    ac_days = FigureField(help_text="Hours logged up to the end of as_of / hours per day.")
+    sv = FigureField(help_text="EV - PV, days.")
+    spi = FigureField(allow_null=True, help_text="EV / PV; null when PV is 0.")
+    earliest_start = serializers.DateField(allow_null=True, help_text="The earliest planned start of its tasks.")
+    forecast_finish = serializers.DateField(
+        allow_null=True,
+        help_text="as_of + ceil((B - EV) / velocity) working days, velocity = EV / working days since the earliest "
+        "start; null when the velocity is 0 or undefined.",
+    )
+
+
+class VarianceRowSerializer(VarianceFiguresSerializer):
+    department = DepartmentRefSerializer(allow_null=True, help_text="by=department: the row's department.")
+    sequence = SequenceRefSerializer(allow_null=True, help_text="by=sequence: the row's sequence.")
+
+
+class VarianceOutputSerializer(serializers.Serializer):
+    show = serializers.CharField(help_text="The show's code.")
+    as_of = serializers.DateField()
+    by = serializers.ChoiceField(choices=GROUPINGS)
+    hours_per_day = serializers.DecimalField(max_digits=4, decimal_places=2)
+    baseline = BaselineRefSerializer(
+        allow_null=True, help_text="The active baseline the plan is read from (null: the tasks' current plan)."
+    )
+    rows = VarianceRowSerializer(many=True, help_text="One per department or sequence; by=show: the show's row.")
+    total = VarianceFiguresSerializer(help_text="The whole show.")
+
+
+class VarianceSnapshotSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    bid_days = FigureField()
+    pv = FigureField()
+    ev = FigureField()
+    ac_days = FigureField()
+    sv = FigureField()
+    spi = FigureField(allow_null=True)
+    forecast_finish = serializers.DateField(allow_null=True)
+    computed_at = serializers.DateTimeField()
+
+
+class VarianceHistoryOutputSerializer(serializers.Serializer):
+    """`from` and `to` are Python keywords, hence get_fields()."""
+
+    def get_fields(self):
+        return {
+            "show": serializers.CharField(help_text="The show's code."),
+            "department": DepartmentRefSerializer(allow_null=True, help_text="null: the whole show's rows."),
+            "from": serializers.DateField(),
+            "to": serializers.DateField(),
+            "results": VarianceSnapshotSerializer(many=True, help_text="One per day with a snapshot, oldest first."),
+        }

@@ -1,17 +1,31 @@
 """API views for time logs: visible() querysets (your own hours; your department's for supervisors; the show's
 for coordinators, production managers and producers), service writes, output serializers."""
 
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from schedules import services
-from schedules.models import TimeLog
+from schedules import earned_value, services
+from schedules.models import EarnedValueSnapshot, TimeLog
+from shots.api.bulk import PipelineAPIView
+from shots.models import Sequence
 from studio import permissions
 from studio.api.views import BAD_REQUEST, FORBIDDEN, NOT_FOUND, SlateViewSet
+from studio.models import Department, Role, Show
 
 from .filters import TimeLogFilter
-from .serializers import TimeLogCreateInputSerializer, TimeLogOutputSerializer, TimeLogUpdateInputSerializer
+from .serializers import (
+    TimeLogCreateInputSerializer,
+    TimeLogOutputSerializer,
+    TimeLogUpdateInputSerializer,
+    VarianceHistoryOutputSerializer,
+    VarianceHistoryQueryInputSerializer,
+    VarianceOutputSerializer,
+    VarianceQueryInputSerializer,
+)
 
 
 @extend_schema_view(
@@ -72,3 +86,103 @@ class TimeLogViewSet(SlateViewSet):
     def destroy(self, request, pk: str):
         services.timelog_delete(actor=request.user, time_log=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Schedule variance (earned value) ---------------------------------------------------------------------------
+
+SCHEDULE_READERS = (Role.ADMIN, *permissions.PLANNERS)
+NOT_A_SCHEDULE_READER = "Schedule variance is for the show's production managers and producers."
+NOT_A_SCHEDULE_READER_RESPONSE = OpenApiResponse(description=f"You are on the show, but: {NOT_A_SCHEDULE_READER}")
+
+
+def _schedule_show(request, code: str) -> Show:
+    """The show, if the person may read its schedule figures: production managers and producers (PRODUCT.md: they
+    own the schedule and read its variance) and admins. Not supervisors, who may not see the hours other departments
+    log, which AC rolls up; nor coordinators and artists, who do not run the schedule: 403. Another show, or a
+    client's (staff information, like the show dashboard), is a 404 like a missing one."""
+    show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
+    permissions.require(permissions.role_on_show(request.user, show) in SCHEDULE_READERS, NOT_A_SCHEDULE_READER)
+    return show
+
+
+def _query_input(request, serializer_class) -> dict:
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+@extend_schema(
+    summary="A show's schedule variance (earned value) as of a day, per department, sequence or show",
+    parameters=[VarianceQueryInputSerializer],
+    responses={200: VarianceOutputSerializer, 400: BAD_REQUEST, 403: NOT_A_SCHEDULE_READER_RESPONSE, 404: NOT_FOUND},
+)
+class ShowVarianceView(PipelineAPIView):
+    """PV, EV, AC days, SV and SPI of the show's tasks, rolled up, with the forecast finish: the definitions of
+    PRODUCT.md (working days without weekends and the show's holidays, the show's status weights, omitted tasks
+    left out, dates and bids from the active baseline). Figures are Decimal strings in days; SPI is null when PV
+    is 0. Computed live, in a fixed number of queries; the daily history is /variance/history/."""
+
+    def get(self, request, code: str):
+        show = _schedule_show(request, code)
+        query = _query_input(request, VarianceQueryInputSerializer)
+        as_of, by = query.get("as_of") or timezone.localdate(), query["by"]
+        rules = earned_value.ShowRules.load(show)
+        figures = earned_value.rollups(show, as_of, tuple(dict.fromkeys((by, "show"))), rules=rules)
+        keys = [row.key for row in figures[by]]
+        departments = Department.objects.in_bulk(keys) if by == "department" else {}
+        sequences = Sequence.objects.only("id", "code", "order").in_bulk(keys) if by == "sequence" else {}
+        rows = sorted(
+            (
+                {
+                    **vars(row),
+                    "department": departments.get(row.key),
+                    "sequence": sequences.get(row.key),
+                }
+                for row in figures[by]
+            ),
+            key=lambda row: (
+                (row["department"].order, row["department"].name) if row["department"] else (0, ""),
+                (row["sequence"].order, row["sequence"].code) if row["sequence"] else (0, ""),
+            ),
+        )
+        baseline = {"id": rules.baseline_id, "name": rules.baseline_name} if rules.baseline_id else None
+        body = {
+            "show": show.code,
+            "as_of": as_of,
+            "by": by,
+            "hours_per_day": show.hours_per_day,
+            "baseline": baseline,
+            "rows": rows,
+            "total": figures["show"][0],
+        }
+        return Response(VarianceOutputSerializer(body).data)
+
+
+@extend_schema(
+    summary="A show's or a department's daily earned-value snapshots",
+    parameters=[VarianceHistoryQueryInputSerializer],
+    responses={
+        200: VarianceHistoryOutputSerializer,
+        400: BAD_REQUEST,
+        403: NOT_A_SCHEDULE_READER_RESPONSE,
+        404: NOT_FOUND,
+    },
+)
+class ShowVarianceHistoryView(PipelineAPIView):
+    """The figures kept every day (schedules.services.ev_recompute: after edits, and nightly), oldest first, for
+    trends: the whole show's, or one department's with ?department=<code>. At most 731 days per request."""
+
+    def get(self, request, code: str):
+        show = _schedule_show(request, code)
+        query = _query_input(request, VarianceHistoryQueryInputSerializer)
+        department = None
+        if "department" in query:
+            department = Department.objects.filter(code=query["department"]).first()
+            if department is None:
+                raise ValidationError({"department": [f"No department with code '{query['department']}'."]})
+        snapshots = EarnedValueSnapshot.objects.filter(
+            show=show, department=department, date__range=(query["from"], query["to"])
+        ).order_by("date")
+        body = {"show": show.code, "department": department, "from": query["from"], "to": query["to"]}
+        body["results"] = list(snapshots)
+        return Response(VarianceHistoryOutputSerializer(body).data)
