@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from dailies.services import can_publish_notes
 from shots.cut_import import can_import_cuts
 from shots.workflow import TaskStatus
 
@@ -15,7 +16,7 @@ from . import permissions
 from .htmx import render_page
 from .models import Role, ShowSummary
 from .selectors import HOME_BY_ROLE, home_show, nav_role, show_summaries
-from .services import show_summary_refresh
+from .services import broker_mark_up, show_summary_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ def show_dashboard(request, code: str):
         "summary": summary,
         "status_rows": status_rows,
         "can_import_cuts": can_import_cuts(request.user, show),
+        "can_publish_notes": can_publish_notes(request.user, show),
     }
     return render_page(request, "studio/show_dashboard.html", context)
 
@@ -82,4 +84,5 @@ def _broker_state() -> str:
         client.ping()
     except Exception:  # noqa: BLE001
         return "down"
+    broker_mark_up()  # it answers again: let requests enqueue work directly
     return "ok"

@@ -27,7 +27,7 @@ def show():
 def busy_worker(monkeypatch):
     """The cut_import_run messages the pages send, kept for the test to run when it wants (as a worker would)."""
     sent = []
-    monkeypatch.setattr(tasks.cut_import_run, "delay", lambda job_id: sent.append(job_id))
+    monkeypatch.setattr(tasks.cut_import_run, "apply_async", lambda args=(), **options: sent.append(args[0]))
     return sent
 
 

@@ -692,8 +692,8 @@ def test_applying_takes_the_same_number_of_queries_for_5_or_50_shots():
         counts.append(len(queries))
     assert counts[0] == counts[1]
     # savepoint x2, roles, show lock, shots, sequences, task template, sequence and shot inserts, shot update,
-    # omit, activity insert, summary
-    assert counts[0] == 13
+    # omit, activity insert, summary, earned value marked stale
+    assert counts[0] == 14
 
 
 # --- CSV round trip ---------------------------------------------------------------------------------------

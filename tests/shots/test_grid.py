@@ -978,10 +978,10 @@ def count_queries(client, path: str, params=None, headers=None) -> int:
 # session, user, memberships, the show, then: columns, people, sequences (the filter form's choices),
 # [the bulk bar's task types], the shots page, [the count], tasks, assignees, latest versions.
 QUERY_CASES = [
-    pytest.param("cora", URL, {}, 13, id="coordinator-page"),
+    pytest.param("cora", URL, {}, 14, id="coordinator-page"),  # full pages: + the header's unread count
     pytest.param("cora", URL, HTMX, 12, id="coordinator-results"),
     pytest.param("cora", ROWS_URL, HTMX, 11, id="next-rows"),
-    pytest.param("ada", URL, {}, 12, id="artist-page"),
+    pytest.param("ada", URL, {}, 13, id="artist-page"),
     pytest.param("cora", CSV_URL, {}, 11, id="csv"),
 ]
 

@@ -629,15 +629,15 @@ QUERY_CASES = [
     # the table only: no notes
     pytest.param(Role.ARTIST, "/my/tasks/", {"HX-Request": "true"}, add_my_tasks, 5, id="my-tasks-partial"),
     # pending versions with task, shot, show, task type and author joined
-    pytest.param(Role.SUPERVISOR, "/review/", {}, add_pending_versions, 4, id="review-queue"),
+    pytest.param(Role.SUPERVISOR, "/review/", {}, add_pending_versions, 5, id="review-queue"),
     pytest.param(Role.SUPERVISOR, "/review/", {"HX-Request": "true"}, add_pending_versions, 4, id="review-partial"),
     # sessions with their show and item counts
-    pytest.param(Role.COORDINATOR, "/dailies/", {}, add_sessions, 4, id="dailies"),
+    pytest.param(Role.COORDINATOR, "/dailies/", {}, add_sessions, 6, id="dailies"),
     pytest.param(Role.COORDINATOR, "/dailies/", {"HX-Request": "true"}, add_sessions, 4, id="dailies-partial"),
     # the shows + their summaries
-    pytest.param(Role.PRODUCER, "/shows/", {}, add_shows, 5, id="show-list"),
+    pytest.param(Role.PRODUCER, "/shows/", {}, add_shows, 6, id="show-list"),
     # the show + its summary
-    pytest.param(Role.PRODUCER, "/shows/RBT/", {}, add_dashboard_tasks, 5, id="show-dashboard"),
+    pytest.param(Role.PRODUCER, "/shows/RBT/", {}, add_dashboard_tasks, 6, id="show-dashboard"),
 ]
 
 
