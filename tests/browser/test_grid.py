@@ -93,7 +93,7 @@ def test_coordinator_edits_a_status_inline_with_the_mouse_then_the_keyboard(tab,
     cell(page, "SQ010_SH0010", 1).locator("a.cell-link").click()
     editor = cell(page, "SQ010_SH0010", 1).locator("form.cell-editor")
     editor.wait_for()
-    assert editor.locator("select").evaluate("el => el === document.activeElement")
+    expect(editor.locator("select")).to_be_focused()
     page.screenshot(path=EDITOR_SCREENSHOT)
     editor.locator("select").select_option("pending_review")
     editor.locator("button[type=submit]").click()
@@ -102,18 +102,18 @@ def test_coordinator_edits_a_status_inline_with_the_mouse_then_the_keyboard(tab,
     task = animation_task("SQ010_SH0010")
     assert (task.status, task.row_version, task.updated_by.username) == ("pending_review", 2, "cora")
     # The focus is back on the cell.
-    assert cell(page, "SQ010_SH0010", 1).locator("a.cell-link").evaluate("el => el === document.activeElement")
+    expect(cell(page, "SQ010_SH0010", 1).locator("a.cell-link")).to_be_focused()
 
     # Keyboard: down a row, Enter opens the editor, Escape cancels, down again, Enter, a status, Enter saves.
     page.keyboard.press("ArrowDown")
-    assert cell(page, "SQ010_SH0020", 1).locator("a.cell-link").evaluate("el => el === document.activeElement")
+    expect(cell(page, "SQ010_SH0020", 1).locator("a.cell-link")).to_be_focused()
     page.keyboard.press("Enter")
     cell(page, "SQ010_SH0020", 1).locator("form.cell-editor").wait_for()
     page.keyboard.press("Escape")
     cell(page, "SQ010_SH0020", 1).locator("form.cell-editor").wait_for(state="detached")
-    assert cell(page, "SQ010_SH0020", 1).locator("a.cell-link").evaluate("el => el === document.activeElement")
+    expect(cell(page, "SQ010_SH0020", 1).locator("a.cell-link")).to_be_focused()
     page.keyboard.press("ArrowLeft")  # Layout's cell of the same row
-    assert cell(page, "SQ010_SH0020", 0).locator("a.cell-link").evaluate("el => el === document.activeElement")
+    expect(cell(page, "SQ010_SH0020", 0).locator("a.cell-link")).to_be_focused()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
