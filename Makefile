@@ -18,7 +18,7 @@ TEST_DATABASE_URL := $(if $(filter command line,$(origin DATABASE_URL)),$(DATABA
 TEST_REDIS_URL := $(if $(filter command line,$(origin REDIS_URL)),$(REDIS_URL),redis://127.0.0.1:6379/15)
 TEST_ENV := DATABASE_URL='$(TEST_DATABASE_URL)' REDIS_URL='$(TEST_REDIS_URL)'
 
-.PHONY: help install run worker migrate demo services chromium migrations-check test lint fmt bench clean distclean
+.PHONY: help install run worker beat migrate demo services chromium migrations-check test lint fmt bench clean distclean
 
 help: ## List the commands
 	@echo "Slate — make <target>"
@@ -50,6 +50,12 @@ worker: export DJANGO_DEBUG := 1
 worker: $(STAMP) ## Run a Celery worker (only needed when REDIS_URL is set)
 	@test -n "$${REDIS_URL:-}" || { echo "REDIS_URL is not set: tasks already run in-process, no worker needed." >&2; exit 1; }
 	$(VENV)/bin/celery -A studio worker -l info
+
+beat: export DJANGO_DEBUG := 1
+beat: $(STAMP) ## Run Celery beat (digests, sweeps, the nightly variance), only needed when REDIS_URL is set
+	@test -n "$${REDIS_URL:-}" || { echo "REDIS_URL is not set: start Redis and set REDIS_URL to run scheduled work." >&2; exit 1; }
+	@mkdir -p var
+	$(VENV)/bin/celery -A studio beat -l info --schedule var/celerybeat-schedule
 
 migrate: export DJANGO_DEBUG := 1
 migrate: $(STAMP) ## Apply database migrations (SQLite unless DATABASE_URL is set)

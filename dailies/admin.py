@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Note, NoteAttachment, NoteRecipient, ReviewItem, ReviewSession, Version
+from .models import Digest, Note, NoteAttachment, NoteRecipient, ReviewItem, ReviewSession, Version
 
 
 @admin.register(Version)
@@ -49,3 +49,21 @@ class NoteAdmin(admin.ModelAdmin):
     autocomplete_fields = ["author"]
     inlines = [NoteRecipientInline, NoteAttachmentInline]
     show_full_result_count = False
+
+
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    """Read-only: a digest records what was sent; editing or deleting one would break 'exactly once'."""
+
+    list_display = ["__str__", "person", "state", "note_count", "attempts", "created_at", "sent_at"]
+    list_filter = ["state"]
+    list_select_related = ["person"]
+    search_fields = ["person__username", "subject"]
+    readonly_fields = [f.name for f in Digest._meta.fields]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Baseline, Holiday, Milestone, StatusWeight, TimeLog
+from .models import Baseline, EarnedValueSnapshot, Holiday, Milestone, StatusWeight, TimeLog
 
 
 @admin.register(TimeLog)
@@ -36,3 +36,13 @@ class StatusWeightAdmin(admin.ModelAdmin):
 class BaselineAdmin(admin.ModelAdmin):
     list_display = ["name", "show", "is_active", "created_by", "created_at"]
     list_filter = ["show", "is_active"]
+
+
+@admin.register(EarnedValueSnapshot)
+class EarnedValueSnapshotAdmin(admin.ModelAdmin):
+    """Computed by the earned-value recompute; read here, never edited."""
+
+    list_display = ["date", "show", "department", "pv", "ev", "ac_days", "spi", "forecast_finish"]
+    list_filter = ["show", "department"]
+    date_hierarchy = "date"
+    readonly_fields = [f.name for f in EarnedValueSnapshot._meta.fields]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Episode, Sequence, Shot, Task, TaskType
+from .models import Activity, CutImportJob, Episode, Sequence, Shot, Task, TaskTemplateItem, TaskType
 
 
 @admin.register(Episode)
@@ -46,3 +46,30 @@ class TaskAdmin(admin.ModelAdmin):
     autocomplete_fields = ["shot", "task_type", "assignees"]
     readonly_fields = ["row_version", "updated_at", "updated_by", "created_at"]
     show_full_result_count = False
+
+
+@admin.register(TaskTemplateItem)
+class TaskTemplateItemAdmin(admin.ModelAdmin):
+    list_display = ["show", "task_type", "default_bid_days"]
+    list_filter = ["show"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    """The history is written by the services; the admin only reads it."""
+
+    list_display = ["created_at", "show", "shot", "task", "actor", "verb"]
+    list_filter = ["show", "verb"]
+    list_select_related = ["show", "shot", "task__task_type", "actor"]
+    readonly_fields = [f.name for f in Activity._meta.fields]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CutImportJob)
+class CutImportJobAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "show", "kind", "state", "uploaded_by", "created_at"]
+    list_filter = ["show", "state", "kind"]
+    readonly_fields = [f.name for f in CutImportJob._meta.fields]
