@@ -40,6 +40,7 @@ from typing import TextIO
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from schedules.services import ev_mark_stale
@@ -60,6 +61,7 @@ from .models import (
     Task,
     TaskTemplateItem,
 )
+from .workflow import TaskStatus
 
 logger = logging.getLogger(__name__)
 
@@ -506,21 +508,41 @@ def cut_import_apply(
         Shot.objects.bulk_update(batch, [*ShotFrames.__dataclass_fields__, "updated_at"])
         progress(len(batch))
 
+    omitted_tasks: list[tuple[int, int, str]] = []
     if report.to_omit:
-        Shot.objects.filter(pk__in=[item.shot_id for item in report.to_omit]).update(
-            status=BreakdownStatus.OMITTED, updated_at=now
+        omitted_shot_ids = [item.shot_id for item in report.to_omit]
+        Shot.objects.filter(pk__in=omitted_shot_ids).update(status=BreakdownStatus.OMITTED, updated_at=now)
+        # As when a shot is omitted by hand (shots.services.shot_omit): its tasks leave every figure too, and the
+        # history keeps each one's status, so shot_restore can put them back.
+        omitted_tasks = list(
+            Task.objects.filter(shot_id__in=omitted_shot_ids)
+            .exclude(status=TaskStatus.OMITTED)
+            .order_by("pk")
+            .values_list("pk", "shot_id", "status")
+        )
+        Task.objects.filter(pk__in=[pk for pk, _shot, _status in omitted_tasks]).update(
+            status=TaskStatus.OMITTED, row_version=F("row_version") + 1, updated_by=actor, updated_at=now
         )
         progress(len(report.to_omit))
 
-    Activity.objects.bulk_create(_activities(actor, show, report, new_shots, state), batch_size=BATCH_SIZE)
+    activities = _activities(actor, show, report, new_shots, state, omitted_tasks)
+    Activity.objects.bulk_create(activities, batch_size=BATCH_SIZE)
     if report.has_changes:
         show_summary_mark_stale(show_id=show.pk)
         ev_mark_stale(show_id=show.pk)  # new shots bring their template tasks' bids
     return replace(report, applied=True)
 
 
-def _activities(actor: Person, show: Show, report: CutReport, new_shots: list[Shot], state: _ShowState):
-    """One "imported" history row per shot the import creates, changes or omits, with what changed."""
+def _activities(
+    actor: Person,
+    show: Show,
+    report: CutReport,
+    new_shots: list[Shot],
+    state: _ShowState,
+    omitted_tasks: list[tuple[int, int, str]],
+):
+    """One "imported" history row per shot the import creates, changes or omits, with what changed; then one
+    per task the omission took out (after the shots' rows: shot_restore reads them in that order)."""
     labels = dict(BreakdownStatus.choices)
 
     def shown(name: str, value) -> str:
@@ -538,6 +560,12 @@ def _activities(actor: Person, show: Show, report: CutReport, new_shots: list[Sh
         old_status = shown("status", state.shots[item.code].status)
         changes = {"status": [old_status, shown("status", BreakdownStatus.OMITTED)]}
         yield Activity(show=show, shot_id=item.shot_id, actor=actor, verb=ActivityVerb.IMPORTED, changes=changes)
+    task_labels = dict(TaskStatus.choices)
+    for task_id, shot_id, old in omitted_tasks:
+        changes = {"status": [str(task_labels[old]), str(TaskStatus.OMITTED.label)]}
+        yield Activity(
+            show=show, shot_id=shot_id, task_id=task_id, actor=actor, verb=ActivityVerb.IMPORTED, changes=changes
+        )
 
 
 def _frame_fields(values: ShotFrames) -> dict:

@@ -603,6 +603,30 @@ def test_applying_the_same_cut_twice_changes_nothing(show, coordinator, cut_v1_a
 
 
 @pytest.mark.django_db
+def test_a_shot_the_cut_omits_takes_its_tasks_out_and_restore_brings_them_back(show, coordinator, cut_v1_applied):
+    from shots.services import shot_restore
+    from tests.shots.factories import TaskFactory
+
+    shot = Shot.objects.get(show=show, code="SQ010_SH0030")  # v2 leaves it out
+    wip = TaskFactory(shot=shot, task_type=TaskTypeFactory(name="Animation"), status="wip")
+    final = TaskFactory(shot=shot, task_type=TaskTypeFactory(name="Layout"), status="final")
+    kept = TaskFactory(shot=Shot.objects.get(show=show, code="SQ010_SH0010"), status="wip")
+
+    cut_import_apply(actor=coordinator, show=show, report_or_entries=read_cut_file(FIXTURES / "cut_v2.edl", fps=FPS24))
+
+    statuses = dict(Task.objects.filter(pk__in=[wip.pk, final.pk, kept.pk]).values_list("pk", "status"))
+    assert statuses == {wip.pk: "omitted", final.pk: "omitted", kept.pk: "wip"}
+    assert Task.objects.get(pk=wip.pk).row_version == 2
+    history = Activity.objects.filter(task=wip).values_list("verb", "changes")
+    assert list(history) == [("imported", {"status": ["WIP", "Omitted"]})]
+
+    restored_shot, restored = shot_restore(actor=coordinator, shot=shot)
+    assert (restored_shot.status, restored) == ("active", 2)
+    statuses = dict(Task.objects.filter(pk__in=[wip.pk, final.pk]).values_list("pk", "status"))
+    assert statuses == {wip.pk: "wip", final.pk: "final"}
+
+
+@pytest.mark.django_db
 def test_an_omitted_shot_back_in_the_cut_is_active_again(show, coordinator, cut_v1_applied):
     Shot.objects.filter(show=show, code="SQ010_SH0030").update(status=BreakdownStatus.OMITTED)
     report = cut_report(show=show, cut=read_cut_file(FIXTURES / "cut_v1.edl", fps=FPS24))
@@ -692,8 +716,8 @@ def test_applying_takes_the_same_number_of_queries_for_5_or_50_shots():
         counts.append(len(queries))
     assert counts[0] == counts[1]
     # savepoint x2, roles, show lock, shots, sequences, task template, sequence and shot inserts, shot update,
-    # omit, activity insert, summary, earned value marked stale
-    assert counts[0] == 14
+    # omit, the omitted shots' open tasks (none here, so no task update), activity insert, summary, earned value
+    assert counts[0] == 15
 
 
 # --- CSV round trip ---------------------------------------------------------------------------------------
