@@ -43,7 +43,8 @@ class TimeLogCreateInputSerializer(InputSerializer):
     task = VisibleRelatedField(queryset=Task.objects.none(), help_text="The task's id.")
     date = serializers.DateField()
     # No max_digits: "100" gets the service's "at most 24", not a message about digits.
-    hours = serializers.DecimalField(max_digits=None, decimal_places=2, help_text="More than 0, at most 24.")
+    # max_digits bounds absurd input (9e99) with a 400; up to 9999.99 the service says "at most 24".
+    hours = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="More than 0, at most 24.")
     comment = serializers.CharField(max_length=255, required=False, allow_blank=True)
     person = VisibleRelatedField(
         queryset=Person.objects.none(),
@@ -54,7 +55,8 @@ class TimeLogCreateInputSerializer(InputSerializer):
 
 class TimeLogUpdateInputSerializer(InputSerializer):
     date = serializers.DateField()
-    hours = serializers.DecimalField(max_digits=None, decimal_places=2, help_text="More than 0, at most 24.")
+    # max_digits bounds absurd input (9e99) with a 400; up to 9999.99 the service says "at most 24".
+    hours = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="More than 0, at most 24.")
     comment = serializers.CharField(max_length=255, allow_blank=True)
 
 

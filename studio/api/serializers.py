@@ -30,7 +30,9 @@ class InputSerializer(serializers.Serializer):
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            raise serializers.ValidationError({**exc.detail, **errors}) from exc
+            # A validate() that raises with a message (not a dict) gives a list: it is a non-field error.
+            detail = exc.detail if isinstance(exc.detail, Mapping) else {api_settings.NON_FIELD_ERRORS_KEY: exc.detail}
+            raise serializers.ValidationError({**detail, **errors}) from exc
         if errors:
             raise serializers.ValidationError(errors)
         if self.partial and not set(value) - self.control_fields:
