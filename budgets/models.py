@@ -84,6 +84,21 @@ class Budget(models.Model):
     name = models.CharField(max_length=60, help_text="e.g. 'bid v2'")
     is_locked = models.BooleanField(default=False, help_text="The locked revision is the approved budget.")
     locked_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        help_text="The revision it started as a copy of.",
+    )
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -129,6 +144,20 @@ class Expense(models.Model):
     kind = models.CharField(max_length=12, choices=ExpenseKind.choices, default=ExpenseKind.OTHER)
     amount = models.DecimalField(max_digits=12, decimal_places=2, validators=NOT_NEGATIVE)
     date = models.DateField()
+    reference = models.CharField(
+        max_length=64, blank=True, help_text="Invoice or PO number; a CSV import skips a reference already entered."
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The freelancer an invoice is from, if any.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -137,3 +166,48 @@ class Expense(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier} {self.amount} on {self.date}"
+
+
+class ProductionSnapshot(models.Model):
+    """A show's (department null) or one department's money and production figures as of the end of `date`: the
+    daily history the producer dashboard's trends are drawn from. Written by budgets services only.
+
+    Amounts are in the show's currency, unrounded (rounded once at display); ratios are None when undefined."""
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="production_snapshots")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="production_snapshots"
+    )
+    date = models.DateField()
+    bac = models.DecimalField(max_digits=20, decimal_places=6, default=0)
+    pv = models.DecimalField(max_digits=20, decimal_places=6, default=0)
+    ev = models.DecimalField(max_digits=20, decimal_places=6, default=0)
+    ac = models.DecimalField(max_digits=20, decimal_places=6, default=0)
+    cpi = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
+    eac = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    spi = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
+    sv_days = models.DecimalField(max_digits=22, decimal_places=10, null=True, blank=True)
+    first_pass_approval_rate = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
+    client_retakes_per_shot = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
+    roi_forecast = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
+    roi_to_date = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
+    approved_frames_per_artist_day = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["show", "date", "department"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["show", "department", "date"],
+                condition=Q(department__isnull=False),
+                name="production_snapshot_unique_department_day",
+            ),
+            models.UniqueConstraint(
+                fields=["show", "date"],
+                condition=Q(department__isnull=True),
+                name="production_snapshot_unique_show_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.show_id} {self.department_id or 'show'} {self.date:%Y-%m-%d}"

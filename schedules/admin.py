@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Baseline, EarnedValueSnapshot, Holiday, Milestone, StatusWeight, TimeLog
+from .models import (
+    Baseline,
+    CalendarFeed,
+    DayOff,
+    EarnedValueSnapshot,
+    Holiday,
+    Milestone,
+    PartTime,
+    StatusWeight,
+    TimeLog,
+    TimesheetLock,
+)
 
 
 @admin.register(TimeLog)
@@ -46,3 +57,30 @@ class EarnedValueSnapshotAdmin(admin.ModelAdmin):
     list_filter = ["show", "department"]
     date_hierarchy = "date"
     readonly_fields = [f.name for f in EarnedValueSnapshot._meta.fields]
+
+
+@admin.register(DayOff)
+class DayOffAdmin(admin.ModelAdmin):
+    list_display = ["person", "start_date", "end_date", "kind"]
+    list_filter = ["kind"]
+    autocomplete_fields = ["person"]
+
+
+@admin.register(PartTime)
+class PartTimeAdmin(admin.ModelAdmin):
+    list_display = ["person", "fraction", "effective_from", "effective_to"]
+    autocomplete_fields = ["person"]
+
+
+@admin.register(TimesheetLock)
+class TimesheetLockAdmin(admin.ModelAdmin):
+    list_display = ["show", "week_start", "locked_by", "locked_at"]
+    list_filter = ["show"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    # The token is a password: never listed.
+    list_display = ["person", "kind", "show", "created_at", "revoked_at", "last_used_at"]
+    exclude = ["token"]
+    list_filter = ["kind"]

@@ -195,3 +195,123 @@ class EarnedValueSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.show_id} {self.department_id or 'show'} {self.date:%Y-%m-%d}"
+
+
+# --- People's availability: days off and part time (capacity in the load view) -------------------------------
+
+
+class DayOffKind(models.TextChoices):
+    VACATION = "vacation", "Vacation"
+    SICK = "sick", "Sick leave"
+    TRAINING = "training", "Training"
+    OTHER = "other", "Other"
+
+
+class DayOff(models.Model):
+    """Days a person does not work, both ends inclusive (on top of weekends and the show's holidays)."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="days_off")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    kind = models.CharField(max_length=12, choices=DayOffKind.choices, default=DayOffKind.VACATION)
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["person", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="day_off_end_not_before_start",
+                violation_error_message="The last day off must not be before the first.",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "start_date"], name="day_off_person_start")]
+
+    def __str__(self) -> str:
+        return f"{self.person} off {self.start_date:%Y-%m-%d}–{self.end_date:%Y-%m-%d}"
+
+
+class PartTime(models.Model):
+    """A person working part of each working day from `effective_from` (to `effective_to`, inclusive, or on):
+    capacity per working day = `fraction` (0.6 = three days' work a week). No row in force means full time."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="part_time")
+    fraction = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.05")), MaxValueValidator(Decimal("1"))],
+        help_text="Share of a full working day, e.g. 0.60 for three days a week.",
+    )
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "effective_from"], name="part_time_unique_start"),
+            models.CheckConstraint(
+                condition=Q(fraction__gt=0) & Q(fraction__lte=1), name="part_time_fraction_between_0_and_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="part_time_effective_dates_in_order",
+                violation_error_message="The end of the period must not be before its start.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.fraction} from {self.effective_from:%Y-%m-%d}"
+
+
+# --- Timesheets: weeks producers lock --------------------------------------------------------------------------
+
+
+class TimesheetLock(models.Model):
+    """A show's week (Monday `week_start` to Sunday) whose time logs nobody may add, change or delete."""
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="timesheet_locks")
+    week_start = models.DateField(help_text="The Monday the locked week starts on.")
+    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    locked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["show", "-week_start"]
+        constraints = [models.UniqueConstraint(fields=["show", "week_start"], name="timesheet_lock_unique_week")]
+
+    def __str__(self) -> str:
+        return f"{self.show_id} week of {self.week_start:%Y-%m-%d} locked"
+
+
+# --- Calendar feeds (ICS): private, revocable token URLs --------------------------------------------------------
+
+
+class CalendarFeedKind(models.TextChoices):
+    MY_TASKS = "my_tasks", "My due tasks"
+    SHOW_MILESTONES = "show_milestones", "A show's milestones"
+
+
+class CalendarFeed(models.Model):
+    """A secret URL a calendar app subscribes to. Whoever holds the token reads the feed as `person` would; the
+    person revokes it (revoked_at) and makes a new one."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    kind = models.CharField(max_length=16, choices=CalendarFeedKind.choices)
+    show = models.ForeignKey(Show, null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="my_tasks", show__isnull=True) | Q(kind="show_milestones", show__isnull=False),
+                name="calendar_feed_show_for_kind",
+                violation_error_message="A milestone feed names its show; a task feed does not.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_kind_display()}"

@@ -426,6 +426,44 @@ class OwnRule(Rule):
         return False  # written by services only
 
 
+class OwnFeedRule(Rule):
+    """A person's calendar feeds: theirs alone to see, make and revoke (admins: all)."""
+
+    def visible_q(self, a):
+        return Q(person_id=a.person_id)
+
+    def can_view(self, a, obj):
+        return obj.person_id == a.person_id
+
+    def can_change(self, a, obj):
+        if obj.person_id != a.person_id:
+            return False
+        # A show's milestone feed only for a show the person works on as staff.
+        return obj.show_id is None or a.has_role_on(obj.show_id, ALL_STAFF)
+
+
+class AvailabilityRule(Rule):
+    """Days off and part time: the person reads their own; the production managers and producers of a show the
+    person is on read and change them (capacity is theirs to plan). A person records their own days off."""
+
+    def __init__(self, *, person_may_change: bool):
+        self.person_may_change = person_may_change
+
+    def _planned_people(self, a: Access):
+        return ShowMembership.objects.filter(show_id__in=a.shows(PLANNERS)).values("person_id")
+
+    def visible_q(self, a):
+        return Q(person_id=a.person_id) | Q(person_id__in=self._planned_people(a))
+
+    def can_view(self, a, obj):
+        return obj.person_id == a.person_id or self._planned_people(a).filter(person_id=obj.person_id).exists()
+
+    def can_change(self, a, obj):
+        if obj.person_id == a.person_id and self.person_may_change:
+            return True
+        return self._planned_people(a).filter(person_id=obj.person_id).exists()
+
+
 class PersonRule(Rule):
     def visible_q(self, a):
         if a.person is None:
@@ -449,17 +487,21 @@ class PersonRule(Rule):
 
 
 def _registry() -> dict[type[models.Model], Rule]:
-    from budgets.models import Budget, BudgetLine, Expense, PersonRate, RateCard
+    from budgets.models import Budget, BudgetLine, Expense, PersonRate, ProductionSnapshot, RateCard
     from dailies.models import Digest, Note, NoteAttachment, NoteRecipient, ReviewItem, ReviewSession, Version
     from schedules.models import (
         Baseline,
         BaselineTask,
+        CalendarFeed,
+        DayOff,
         EarnedValueSnapshot,
         EarnedValueState,
         Holiday,
         Milestone,
+        PartTime,
         StatusWeight,
         TimeLog,
+        TimesheetLock,
     )
     from shots.models import Activity, CutImportJob, Episode, Sequence, Shot, Task, TaskTemplateItem, TaskType
 
@@ -493,9 +535,15 @@ def _registry() -> dict[type[models.Model], Rule]:
         EarnedValueState: ShowStaffRule("show_id", ()),  # a stale flag, written by services only
         # AC sums every department's hours: production managers and producers read variance, not supervisors.
         EarnedValueSnapshot: ShowReadersRule("show_id", PLANNERS),
+        DayOff: AvailabilityRule(person_may_change=True),
+        PartTime: AvailabilityRule(person_may_change=False),
+        # Every staff member of the show sees which weeks are locked; its producers lock and unlock them.
+        TimesheetLock: ShowStaffRule("show_id", MONEY),
+        CalendarFeed: OwnFeedRule(),
         Budget: MoneyRule("show_id"),
         BudgetLine: MoneyRule("budget__show_id"),
         Expense: MoneyRule("show_id"),
+        ProductionSnapshot: MoneyRule("show_id"),
         RateCard: RateRule(),
         PersonRate: RateRule(),
     }
@@ -574,6 +622,15 @@ def can_see_money(person, show: Show | None = None) -> bool:
     if a.is_admin:
         return True
     return a.has_role_on(show.pk, MONEY) if show is not None else a.sees_rates
+
+
+def can_see_department_totals(person, show: Show) -> bool:
+    """Department money totals (budget, actual cost, forecast per department; never a rate or a person's cost):
+    the show's production managers besides those who see money, and admins."""
+    a = access_for(person)
+    if a.person is None:
+        return False
+    return a.is_admin or a.has_role_on(show.pk, PLANNERS)
 
 
 def visible_shows(person, roles: Iterable[str] | None = None) -> models.QuerySet:

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include(studio_patterns)),
     path("", include("shots.urls")),
     path("", include("dailies.urls")),
+    path("", include("schedules.urls")),
+    path("", include("budgets.urls")),
     path("api/v1/", include("studio.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,8 +27,19 @@ from django.db import models, transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from budgets.models import ProductionSnapshot
 from dailies.models import Digest, NoteAttachment, NoteCategory, RecipientKind, SessionKind
-from schedules.models import BaselineTask, Holiday, StatusWeight
+from schedules.models import (
+    BaselineTask,
+    CalendarFeed,
+    CalendarFeedKind,
+    DayOff,
+    DayOffKind,
+    Holiday,
+    PartTime,
+    StatusWeight,
+    TimesheetLock,
+)
 from schedules.services import ev_recompute
 from shots.models import Activity, ActivityVerb, CutImportJob, CutImportKind, CutImportState, Episode, TaskTemplateItem
 from shots.workflow import TaskStatus
@@ -139,6 +150,11 @@ class ShowWorld:
     task_template_item: models.Model
     activity: models.Model
     cut_import: models.Model  # a cut the coordinator uploaded; its report is ready to apply
+    day_off: models.Model  # the artist's (artist2's on OWN: artist is shared by neither show's rows)
+    part_time: models.Model  # the artist2's (on OTH: the other artist's)
+    timesheet_lock: models.Model  # a locked past week of the show
+    milestone_feed: models.Model  # the producer's calendar feed of the show's milestones
+    production_snapshot: models.Model  # the show's money figures of one day
 
     @property
     def shot_codes(self) -> list[str]:
@@ -156,6 +172,7 @@ class World:
     rate_card: models.Model
     person_rate: models.Model  # the artist's personal day rate
     digest: models.Model  # the artist's note digest
+    task_feed: models.Model  # the artist's calendar feed of their due tasks
     people: dict[str, Person] = field(default_factory=dict)
 
     def fresh(self, name: str) -> Person:
@@ -262,6 +279,9 @@ def build_world() -> World:
     rate_card = RateCardFactory(role=Role.ARTIST, day_rate=Decimal("450.00"))
     person_rate = PersonRateFactory(person=p["artist"], day_rate=Decimal("520.00"))
     digest = Digest.objects.create(person=p["artist"], subject="Notes for the artist", note_count=1)
+    task_feed = CalendarFeed.objects.create(
+        person=p["artist"], kind=CalendarFeedKind.MY_TASKS, token="artist-feed-token"
+    )
     return World(
         own=own,
         other=other,
@@ -272,6 +292,7 @@ def build_world() -> World:
         rate_card=rate_card,
         person_rate=person_rate,
         digest=digest,
+        task_feed=task_feed,
         people=people,
     )
 
@@ -404,6 +425,23 @@ def _build_show(
         state=CutImportState.REPORTED,
     )
 
+    day_off = DayOff.objects.create(
+        person=artist,
+        start_date=dt.date(2026, 3, 9),
+        end_date=dt.date(2026, 3, 13),
+        kind=DayOffKind.VACATION,
+        note=f"{code} ski week",
+    )
+    part_time = PartTime.objects.create(person=artist2, fraction=Decimal("0.60"), effective_from=dt.date(2026, 1, 1))
+    timesheet_lock = TimesheetLock.objects.create(show=show, week_start=dt.date(2026, 2, 23))
+    production_snapshot = ProductionSnapshot.objects.create(
+        show=show, date=dt.date(2026, 3, 3), bac=Decimal("98765.43"), ac=Decimal("12345.67"), computed_at=timezone.now()
+    )
+    feed_owner = next(m.person for m in memberships if m.effective_role == Role.PRODUCER)
+    milestone_feed = CalendarFeed.objects.create(
+        person=feed_owner, kind=CalendarFeedKind.SHOW_MILESTONES, show=show, token=f"{code.lower()}-milestone-token"
+    )
+
     return ShowWorld(
         show=show,
         memberships=memberships,
@@ -443,6 +481,11 @@ def _build_show(
         task_template_item=task_template_item,
         activity=activity,
         cut_import=cut_import,
+        day_off=day_off,
+        part_time=part_time,
+        timesheet_lock=timesheet_lock,
+        milestone_feed=milestone_feed,
+        production_snapshot=production_snapshot,
     )
 
 
@@ -484,7 +527,10 @@ def leak_markers(world: World) -> list[tuple[models.Model, str]]:
             (sw.budget, sw.budget.name),
             (sw.expense, sw.expense.supplier),
             (sw.cut_import, sw.cut_import.original_name),
+            (sw.day_off, sw.day_off.note),
+            (sw.milestone_feed, sw.milestone_feed.token),
         ]
+    pairs.append((world.task_feed, world.task_feed.token))
     return pairs
 
 

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("shots.api.urls")),
     path("", include("dailies.api.urls")),
     path("", include("schedules.api.urls")),
+    path("", include("budgets.api.urls")),
 ]

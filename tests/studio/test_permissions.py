@@ -17,7 +17,18 @@ pytestmark = pytest.mark.django_db
 world = permission_world.world  # the module-scoped fixture
 
 GOVERNED_APPS = ("studio", "shots", "dailies", "schedules", "budgets")
-STUDIO_WIDE = {"Person", "Department", "TaskType", "RateCard", "PersonRate", "Digest"}
+# Person-scoped records have no show path either: days off, part time and calendar feeds belong to a person.
+STUDIO_WIDE = {
+    "Person",
+    "Department",
+    "TaskType",
+    "RateCard",
+    "PersonRate",
+    "Digest",
+    "DayOff",
+    "PartTime",
+    "CalendarFeed",
+}
 EVERYONE = [*CAST, "anonymous"]
 
 

@@ -1,0 +1,3 @@
+"""Budget API: views_budgets (routes in `urlpatterns`)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Budget API: views_costs (routes in `urlpatterns`)."""
+
+urlpatterns: list = []

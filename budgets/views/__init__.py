@@ -1,0 +1,1 @@
+"""Budget pages, one module per area; budgets/urls.py joins their routes."""

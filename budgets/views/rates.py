@@ -1,0 +1,3 @@
+"""Budget pages: rates (routes in `urlpatterns`, included by budgets/urls.py)."""
+
+urlpatterns: list = []

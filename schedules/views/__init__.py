@@ -1,0 +1,1 @@
+"""Schedule pages, one module per area; schedules/urls.py joins their routes."""

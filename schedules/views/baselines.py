@@ -1,0 +1,3 @@
+"""Schedule pages: baselines (routes in `urlpatterns`, included by schedules/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Schedule pages: gantt (routes in `urlpatterns`, included by schedules/urls.py)."""
+
+urlpatterns: list = []
