@@ -266,6 +266,11 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "schedules.tasks.snapshot_earned_value_nightly",
         "schedule": crontab(hour=0, minute=15),
     },
+    # Production snapshots (money and the four metrics) after the earned-value ones, which the burn-up reads.
+    "take-production-snapshots-nightly": {
+        "task": "budgets.tasks.take_production_snapshots_nightly",
+        "schedule": crontab(hour=0, minute=45),
+    },
 }
 
 # --- Email ----------------------------------------------------------------------------------------

@@ -130,3 +130,38 @@ def test_metrics_take_a_fixed_number_of_queries(django_assert_num_queries, scena
     show = scenario.show
     with django_assert_num_queries(11):
         production_metrics(show, AS_OF, report=report(None, None))
+
+
+# --- Daily snapshots ------------------------------------------------------------------------------------------
+
+
+def test_snapshot_stores_the_show_and_each_department_and_replaces_the_day(scenario):
+    from budgets.models import ProductionSnapshot
+    from budgets.snapshots import production_snapshot_take
+    from budgets.tasks import take_production_snapshot
+
+    production_snapshot_take(show_id=scenario.show.pk, as_of=AS_OF)
+    take_production_snapshot.apply(args=(scenario.show.pk, AS_OF.isoformat())).get()  # the same day again
+    rows = {
+        (row.department.code if row.department else None): row
+        for row in ProductionSnapshot.objects.filter(show=scenario.show, date=AS_OF).select_related("department")
+    }
+    assert sorted(rows, key=str) == ["ANIM", "LGT", None]
+    show_row = rows[None]
+    assert show_row.first_pass_approval_rate == Decimal("0.5000000000")
+    assert show_row.client_retakes_per_shot == Decimal("0.6666666667")
+    assert show_row.approved_frames_per_artist_day == Decimal("33.6842105263")
+    assert (show_row.sv_days, show_row.spi) == (Decimal("-4"), Decimal("0.6363636364"))
+    # No rates and no locked budget in the scenario: nothing is costed, so no CPI, EAC or ROI.
+    assert (show_row.cpi, show_row.eac, show_row.roi_forecast, show_row.roi_to_date) == (None, None, None, None)
+    assert rows["ANIM"].approved_frames_per_artist_day == Decimal("31.1351351351")
+    assert rows["ANIM"].roi_forecast is None
+
+
+def test_nightly_snapshots_cover_active_shows_yesterday_and_today(scenario):
+    from budgets.models import ProductionSnapshot
+    from budgets.snapshots import production_snapshot_active_shows
+
+    assert production_snapshot_active_shows(today=dt.date(2026, 3, 13)) == [scenario.show.pk]
+    dates = sorted(set(ProductionSnapshot.objects.filter(show=scenario.show).values_list("date", flat=True)))
+    assert dates == [AS_OF, dt.date(2026, 3, 13)]
