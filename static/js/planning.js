@@ -1,0 +1,30 @@
+// Planning pages (static module: no inline script under our CSP).
+// htmx swaps a refused form back in (400: the form with its errors; 403: the reason) instead of dropping it.
+(function () {
+  "use strict";
+
+  const SWAPPED_ERRORS = [400, 403, 422];
+
+  if (window.htmx) {
+    // Under our CSP no style attribute may be set: htmx must not carry one over when it settles a swap.
+    window.htmx.config.attributesToSettle = ["class", "width", "height"];
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (SWAPPED_ERRORS.includes(event.detail.xhr.status) && source && source.closest && source.closest("[data-planning]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // After a swap, put the focus on the first field with an error, or back on the form's first field.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const target = event.detail.target;
+    // An outerHTML swap replaced the target: find its successor by id.
+    const section = (target && target.id && document.getElementById(target.id)) || target;
+    if (!section || !section.closest || !section.closest("[data-planning]")) return;
+    const invalid = section.querySelector(".has-error input, .has-error select");
+    if (invalid) invalid.focus();
+  });
+})();
