@@ -59,8 +59,9 @@ def _require_free_name(show: Show, name: str, *, exclude_pk: int | None = None) 
     taken = Baseline.objects.filter(show=show, name__iexact=name)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
-    if taken.exists():
-        raise ValidationError({"name": f"{show.code} already has a baseline named “{name}”: choose another name."})
+    existing = taken.values_list("name", flat=True).first()
+    if existing is not None:
+        raise ValidationError({"name": f"{show.code} already has a baseline named “{existing}”: choose another name."})
 
 
 def _lock_show(show_id: int) -> None:
