@@ -7,6 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from schedules import planning
 from schedules.models import DayOff, EarnedValueState, Holiday, Milestone, PartTime, StatusWeight
@@ -419,3 +422,400 @@ def test_seed_planning_demo_is_idempotent(cast):
     assert DayOff.objects.count() == 3  # light.sup is not in the dict: skipped
     assert PartTime.objects.get().fraction == Decimal("0.60")
     assert sorted(Holiday.objects.values_list("date", flat=True)) == [D(2026, 11, 12), D(2026, 12, 10)]
+
+
+# === Pages ========================================================================================================
+
+HTMX = {"HX-Request": "true"}
+TODAY = D(2026, 11, 4)  # a Wednesday
+
+
+@pytest.fixture
+def frozen_today(monkeypatch):
+    from shots import selectors
+
+    monkeypatch.setattr("schedules.views.planning.person_today", lambda person: TODAY)
+    monkeypatch.setattr(selectors, "person_today", lambda person: TODAY)
+    return TODAY
+
+
+def client_as(person) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def body(response) -> str:
+    return response.content.decode()
+
+
+def count_queries(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(captured.captured_queries)
+
+
+# --- Milestones page ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "form"),
+    [
+        ("artist", 200, False),
+        ("supervisor", 200, False),
+        ("coordinator", 200, False),
+        ("production_manager", 200, True),
+        ("producer", 200, True),
+        ("admin", 200, True),
+        ("client", 404, False),
+        ("other_pm", 404, False),
+    ],
+)
+def test_milestone_page_per_role(cast, frozen_today, role, status, form):
+    show, _, animation, people = cast
+    Milestone.objects.create(show=show, name="Animation lock", date=D(2026, 12, 18), department=animation)
+    response = client_as(people[role]).get("/shows/RBT/milestones/")
+    assert response.status_code == status
+    if status == 200:
+        assert "Animation lock" in body(response)
+        assert ("Add milestone" in body(response)) is form
+        assert ("/milestones/1/edit/" in body(response) or 'aria-label="Edit Animation lock"' in body(response)) is form
+
+
+def test_milestones_upcoming_first_then_past_greyed(cast, frozen_today):
+    show, _, _, people = cast
+    for name, date in [("Kickoff", D(2026, 10, 1)), ("Final", D(2027, 3, 1)), ("Lock", D(2026, 12, 18))]:
+        Milestone.objects.create(show=show, name=name, date=date)
+    Milestone.objects.create(show=ShowFactory(code="XYZ"), name="Elsewhere", date=D(2026, 12, 1))
+    response = client_as(people["artist"]).get("/shows/RBT/milestones/")
+    assert [m.name for m in response.context["upcoming"]] == ["Lock", "Final"]
+    assert [m.name for m in response.context["past"]] == ["Kickoff"]
+    html = body(response)
+    assert html.index("Lock") < html.index("Final") < html.index("Kickoff")
+    kickoff = Milestone.objects.get(name="Kickoff")
+    assert f'<tr id="milestone-{kickoff.pk}" class="past">' in html
+    assert "Elsewhere" not in html
+
+
+def test_adding_a_milestone_with_and_without_htmx(cast, frozen_today):
+    show, _, animation, people = cast
+    client = client_as(people["production_manager"])
+    response = client.post("/shows/RBT/milestones/", {"name": "Anim lock", "date": "2026-12-18", "department": ""})
+    assert (response.status_code, response["Location"]) == (302, "/shows/RBT/milestones/")
+    response = client.post(
+        "/shows/RBT/milestones/",
+        {"name": "Anim final", "date": "2027-01-08", "department": animation.pk},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    html = body(response)
+    assert html.startswith('\n<section id="milestone-section"') or html.lstrip().startswith(
+        '<section id="milestone-section"'
+    )
+    assert "Anim lock" in html and "Anim final" in html and "<html" not in html
+    assert sorted(Milestone.objects.values_list("name", "department__name")) == [
+        ("Anim final", "Animation"),
+        ("Anim lock", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"name": "", "date": "2026-12-18"}, "name", "This field is required."),
+        ({"name": "Lock", "date": "2026-02-30"}, "date", "Enter a valid date."),
+        ({"name": "Lock", "date": "2026-12-18", "department": "999999"}, "department", "Select a valid choice."),
+    ],
+)
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_milestone_form_bad_input_is_a_400_naming_the_field(cast, frozen_today, data, field, message, headers):
+    _, _, _, people = cast
+    response = client_as(people["producer"]).post("/shows/RBT/milestones/", data, headers=headers)
+    assert response.status_code == 400
+    assert message in body(response)
+    assert f'href="#id_{field}"' in body(response)
+    assert not Milestone.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("artist", 403), ("coordinator", 403), ("client", 404), ("other_pm", 404)]
+)
+def test_milestone_writes_refused_per_role(cast, role, status):
+    show, _, _, people = cast
+    milestone = Milestone.objects.create(show=show, name="Lock", date=D(2026, 12, 18))
+    client = client_as(people[role])
+    assert client.post("/shows/RBT/milestones/", {"name": "Mine", "date": "2026-12-01"}).status_code == status
+    edit = f"/shows/RBT/milestones/{milestone.pk}/edit/"
+    assert client.post(edit, {"name": "Mine", "date": "2026-12-01"}).status_code == status
+    assert client.post(f"/shows/RBT/milestones/{milestone.pk}/delete/").status_code == status
+    assert list(Milestone.objects.values_list("name", flat=True)) == ["Lock"]
+
+
+def test_editing_and_deleting_a_milestone(cast, frozen_today):
+    show, _, animation, people = cast
+    milestone = Milestone.objects.create(show=show, name="Lock", date=D(2026, 12, 18))
+    client = client_as(people["production_manager"])
+    edit = f"/shows/RBT/milestones/{milestone.pk}/edit/"
+    response = client.get(edit)
+    assert response.status_code == 200
+    assert 'value="2026-12-18"' in body(response)
+    response = client.post(edit, {"name": "Lock", "date": "later"})
+    assert response.status_code == 400
+    assert "Enter a valid date." in body(response)
+    response = client.post(edit, {"name": "Anim lock", "date": "2026-12-19", "department": animation.pk})
+    assert (response.status_code, response["Location"]) == (302, "/shows/RBT/milestones/")
+    assert Milestone.objects.values_list("name", "date", "department").get() == (
+        "Anim lock",
+        D(2026, 12, 19),
+        animation.pk,
+    )
+    response = client.post(f"/shows/RBT/milestones/{milestone.pk}/delete/", headers=HTMX)
+    assert response.status_code == 200
+    assert "No milestones yet." in body(response)
+    assert not Milestone.objects.exists()
+    # Another show's milestone through this show's URL: not found.
+    elsewhere = Milestone.objects.create(show=ShowFactory(code="XYZ"), name="Elsewhere", date=D(2026, 12, 1))
+    assert client.get(f"/shows/RBT/milestones/{elsewhere.pk}/edit/").status_code == 404
+
+
+# --- Working days page -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "editable"),
+    [
+        ("artist", 200, False),
+        ("coordinator", 200, False),
+        ("production_manager", 200, True),
+        ("producer", 200, True),
+        ("client", 404, False),
+        ("other_pm", 404, False),
+    ],
+)
+def test_working_days_page_per_role(cast, frozen_today, role, status, editable):
+    show, _, _, people = cast
+    Holiday.objects.create(show=show, date=D(2026, 12, 25), name="Christmas")
+    StatusWeight.objects.create(show=show, status="wip", weight=Decimal("0.4"))
+    response = client_as(people[role]).get("/shows/RBT/working-days/")
+    assert response.status_code == status
+    if status == 200:
+        html = body(response)
+        assert "Christmas" in html and "Fri 25 Dec 2026" in html
+        assert ("Add holiday" in html) is editable
+        assert ("Save weights" in html) is editable
+        if editable:
+            assert 'name="wip" value="0.4"' in html
+        else:
+            assert '0.4 <span class="hint">(this show)</span>' in html
+
+
+def test_holidays_added_and_removed_from_the_page(cast, frozen_today):
+    show, _, _, people = cast
+    client = client_as(people["production_manager"])
+    response = client.post(
+        "/shows/RBT/working-days/holidays/", {"date": "2026-12-24", "name": "Xmas eve"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    assert "Xmas eve" in body(response) and "<html" not in body(response)
+    assert ev_generation(show) == 1
+    response = client.post("/shows/RBT/working-days/holidays/", {"date": "2026-12-24"}, headers=HTMX)
+    assert response.status_code == 400
+    assert "Thu 24 Dec 2026 is already a holiday on RBT." in body(response)
+    response = client.post("/shows/RBT/working-days/holidays/", {"date": "someday"})
+    assert response.status_code == 400
+    assert "Enter a valid date." in body(response) and "<html" in body(response)
+    holiday = Holiday.objects.get()
+    response = client.post(f"/shows/RBT/working-days/holidays/{holiday.pk}/remove/")
+    assert (response.status_code, response["Location"]) == (302, "/shows/RBT/working-days/")
+    assert not Holiday.objects.exists()
+    assert ev_generation(show) == 2
+    for role, status in [("artist", 403), ("coordinator", 403), ("client", 404), ("other_pm", 404)]:
+        assert (
+            client_as(people[role]).post("/shows/RBT/working-days/holidays/", {"date": "2026-12-31"}).status_code
+            == status
+        )
+    assert not Holiday.objects.exists()
+
+
+def test_status_weights_from_the_page(cast, frozen_today):
+    show, _, _, people = cast
+    client = client_as(people["producer"])
+    table = {row["status"]: f"{row['default']}" for row in planning.status_weight_table(show)}
+    response = client.post("/shows/RBT/working-days/weights/", {**table, "wip": "0.3", "retake": "2"}, headers=HTMX)
+    assert response.status_code == 400
+    assert "A weight is from 0 (no credit) to 1 (the whole bid)." in body(response)
+    assert 'href="#id_retake"' in body(response)
+    assert not StatusWeight.objects.exists()
+    response = client.post("/shows/RBT/working-days/weights/", {**table, "wip": "0.3"}, headers=HTMX)
+    assert response.status_code == 200
+    assert "Status weights saved" in body(response)
+    assert dict(StatusWeight.objects.values_list("status", "weight")) == {"wip": Decimal("0.300")}
+    assert ev_generation(show) == 1
+    response = client.post("/shows/RBT/working-days/weights/", {**table, "wip": "0.35"})
+    assert (response.status_code, response["Location"]) == (302, "/shows/RBT/working-days/")
+    response = client_as(people["artist"]).post("/shows/RBT/working-days/weights/", {**table, "wip": "1"})
+    assert response.status_code == 403
+    assert StatusWeight.objects.get().weight == Decimal("0.350")
+
+
+# --- Availability pages --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("artist", 403),
+        ("supervisor", 403),
+        ("coordinator", 403),
+        ("production_manager", 200),
+        ("producer", 200),
+        ("admin", 200),
+        ("client", 404),
+        ("other_pm", 404),
+    ],
+)
+def test_availability_page_is_the_planners(cast, frozen_today, role, status):
+    show, _, _, people = cast
+    DayOff.objects.create(person=people["artist"], start_date=D(2026, 11, 9), end_date=D(2026, 11, 13), note="Ski")
+    DayOff.objects.create(person=people["artist"], start_date=D(2026, 10, 1), end_date=D(2026, 10, 2), note="Past")
+    PartTime.objects.create(person=people["supervisor"], fraction=Decimal("0.6"), effective_from=D(2026, 1, 1))
+    response = client_as(people[role]).get("/shows/RBT/availability/")
+    assert response.status_code == status
+    if status == 200:
+        rows = {str(row["person"]): row for row in response.context["rows"]}
+        assert set(rows) == {
+            str(people[r]) for r in ("artist", "supervisor", "coordinator", "production_manager", "producer")
+        }
+        assert [d.note for d in rows[str(people["artist"])]["days_off"]] == ["Ski"]
+        assert rows[str(people["supervisor"])]["part_time"].fraction == Decimal("0.60")
+        assert rows[str(people["producer"])]["part_time"] is None
+        html = body(response)
+        assert "Mon 9 Nov – Fri 13 Nov" in html and "Past" not in html
+
+
+def test_planners_record_days_off_and_part_time_for_the_shows_people(cast, frozen_today):
+    show, _, _, people = cast
+    client = client_as(people["production_manager"])
+    artist = people["artist"]
+    data = {"person": artist.pk, "start_date": "2026-11-16", "end_date": "", "kind": "training", "note": "Course"}
+    response = client.post("/shows/RBT/availability/days-off/", data, headers=HTMX)
+    assert response.status_code == 200
+    assert "Course" in body(response) and "<html" not in body(response)
+    assert DayOff.objects.values_list("start_date", "end_date").get() == (D(2026, 11, 16), D(2026, 11, 16))
+    response = client.post("/shows/RBT/availability/days-off/", {**data, "end_date": "2026-11-17"}, headers=HTMX)
+    assert response.status_code == 400
+    assert f"{artist} is already off on Mon 16 Nov 2026" in body(response)
+    # Someone not on the show: not a choice.
+    response = client.post("/shows/RBT/availability/days-off/", {**data, "person": people["other_artist"].pk})
+    assert response.status_code == 400
+    assert "Select a valid choice." in body(response)
+    part = {"person": artist.pk, "fraction": "0.6", "effective_from": "2026-11-01", "effective_to": ""}
+    response = client.post("/shows/RBT/availability/part-time/", part)
+    assert (response.status_code, response["Location"]) == (302, "/shows/RBT/availability/")
+    response = client.post("/shows/RBT/availability/part-time/", {**part, "effective_from": "2026-12-01"}, headers=HTMX)
+    assert response.status_code == 400
+    assert "already works part time from Sun 01 Nov 2026 on (at 0.60)" in body(response)
+    assert 'href="#id_effective_from"' in body(response)
+    response = client.post("/shows/RBT/availability/part-time/", {**part, "fraction": "2"}, headers=HTMX)
+    assert response.status_code == 400
+    assert "A share of a full day is from 0.05 to 1 (full time)." in body(response)
+    part_time = PartTime.objects.get()
+    day_off = DayOff.objects.get()
+    assert client.post(f"/shows/RBT/availability/part-time/{part_time.pk}/remove/", headers=HTMX).status_code == 200
+    assert client.post(f"/shows/RBT/availability/days-off/{day_off.pk}/remove/").status_code == 302
+    assert not PartTime.objects.exists() and not DayOff.objects.exists()
+
+
+def test_availability_writes_refused_to_others(cast):
+    show, _, _, people = cast
+    day_off = DayOff.objects.create(person=people["artist"], start_date=D(2026, 11, 9), end_date=D(2026, 11, 9))
+    other_day_off = DayOff.objects.create(
+        person=people["other_artist"], start_date=D(2026, 11, 9), end_date=D(2026, 11, 9)
+    )
+    data = {"person": people["artist"].pk, "start_date": "2026-11-20", "kind": "vacation"}
+    for role, status in [("artist", 403), ("coordinator", 403), ("client", 404), ("other_pm", 404)]:
+        client = client_as(people[role])
+        assert client.post("/shows/RBT/availability/days-off/", data).status_code == status
+        assert client.post(f"/shows/RBT/availability/days-off/{day_off.pk}/remove/").status_code == status
+        assert client.post("/shows/RBT/availability/part-time/", {**data, "fraction": "0.5"}).status_code == status
+    # A planner of RBT cannot reach another show's person through RBT's URLs.
+    client = client_as(people["production_manager"])
+    assert client.post(f"/shows/RBT/availability/days-off/{other_day_off.pk}/remove/").status_code == 404
+    assert DayOff.objects.count() == 2 and not PartTime.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "status"), [("artist", 200), ("producer", 200), ("admin", 200), ("client", 404)])
+def test_my_availability_per_role(cast, frozen_today, role, status):
+    _, _, _, people = cast
+    assert client_as(people[role]).get("/my/availability/").status_code == status
+
+
+def test_my_availability_records_and_removes_my_own_days_off(cast, frozen_today):
+    _, _, _, people = cast
+    artist = people["artist"]
+    PartTime.objects.create(person=artist, fraction=Decimal("0.8"), effective_from=D(2026, 6, 1))
+    theirs = DayOff.objects.create(
+        person=people["supervisor"], start_date=D(2026, 11, 9), end_date=D(2026, 11, 9), note="Not mine"
+    )
+    client = client_as(artist)
+    response = client.get("/my/availability/")
+    assert "You work <strong>0.8</strong> of each working day." in body(response)
+    assert "Not mine" not in body(response)
+    data = {"start_date": "2026-12-21", "end_date": "2026-12-24", "kind": "vacation", "note": "Home"}
+    response = client.post("/my/availability/days-off/", data, headers=HTMX)
+    assert response.status_code == 200
+    assert "Home" in body(response) and "Mon 21 Dec – Thu 24 Dec" in body(response)
+    response = client.post("/my/availability/days-off/", {**data, "end_date": "2026-12-20"})
+    assert response.status_code == 400
+    assert "The last day off must not be before the first." in body(response)
+    assert 'href="#id_end_date"' in body(response)
+    mine = DayOff.objects.get(person=artist)
+    assert client.post(f"/my/availability/days-off/{theirs.pk}/remove/").status_code == 404
+    response = client.post(f"/my/availability/days-off/{mine.pk}/remove/")
+    assert (response.status_code, response["Location"]) == (302, "/my/availability/")
+    assert list(DayOff.objects.values_list("note", flat=True)) == ["Not mine"]
+    assert client_as(people["client"]).post("/my/availability/days-off/", data).status_code == 404
+
+
+# --- Query counts at two sizes ------------------------------------------------------------------------------------
+
+
+def _grow(show, people, animation, start: int, stop: int) -> None:
+    for i in range(start, stop):
+        Milestone.objects.create(
+            show=show,
+            name=f"M{i}",
+            date=D(2026, 10, 1) + dt.timedelta(days=7 * i),
+            department=animation if i % 2 else None,
+        )
+        Holiday.objects.create(show=show, date=D(2026, 10, 1) + dt.timedelta(days=7 * i), name=f"H{i}")
+        person = PersonFactory(department=animation)
+        MembershipFactory(person=person, show=show)
+        DayOff.objects.create(person=person, start_date=D(2026, 11, 9) + dt.timedelta(days=i), end_date=D(2026, 11, 20))
+        DayOff.objects.create(
+            person=people["artist"],
+            start_date=D(2027, 1, 1) + dt.timedelta(days=i),
+            end_date=D(2027, 1, 1) + dt.timedelta(days=i),
+        )
+        PartTime.objects.create(person=person, fraction=Decimal("0.5"), effective_from=D(2026, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("artist", "/shows/RBT/milestones/"),
+        ("production_manager", "/shows/RBT/milestones/"),
+        ("artist", "/shows/RBT/working-days/"),
+        ("producer", "/shows/RBT/working-days/"),
+        ("production_manager", "/shows/RBT/availability/"),
+        ("artist", "/my/availability/"),
+    ],
+)
+def test_list_pages_make_the_same_queries_at_two_sizes(cast, frozen_today, role, path):
+    show, _, animation, people = cast
+    _grow(show, people, animation, 0, 2)
+    client = client_as(people[role])
+    small = count_queries(client, path)
+    _grow(show, people, animation, 2, 12)
+    assert count_queries(client, path) == small
