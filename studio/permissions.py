@@ -659,3 +659,9 @@ def require_view(person, obj) -> None:
 
 def require_change(person, obj) -> None:
     require(can_change(person, obj))
+
+
+def can_have_calendar_feeds(person) -> bool:
+    """Calendar feeds (schedules.feeds) are for studio staff and admins: clients have no tasks or milestones to
+    subscribe to, so they get no feeds page and no feed reads for them."""
+    return access_for(person).is_studio_staff
