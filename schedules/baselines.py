@@ -24,7 +24,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, DecimalField, Sum, Value
+from django.db.models.functions import Coalesce
 
 from shots.models import Sequence, Shot, Task, TaskType
 from shots.workflow import TaskStatus
@@ -176,14 +177,17 @@ def baseline_delete(*, actor: Person, baseline: Baseline) -> None:
 # --- Reads -------------------------------------------------------------------------------------------------------
 
 
+def with_totals(baselines):
+    """Baselines, each with `task_count` and `total_bid_days` (in the same query)."""
+    return baselines.select_related("show", "created_by").annotate(
+        task_count=Count("tasks"),
+        total_bid_days=Coalesce(Sum("tasks__bid_days"), Value(Decimal("0.00")), output_field=DecimalField()),
+    )
+
+
 def baselines_with_totals(show: Show):
     """The show's baselines, newest first, each with `task_count` and `total_bid_days` (one query)."""
-    return (
-        Baseline.objects.filter(show=show)
-        .select_related("created_by")
-        .annotate(task_count=Count("tasks"), total_bid_days=Sum("tasks__bid_days"))
-        .order_by("-created_at", "-pk")
-    )
+    return with_totals(Baseline.objects.filter(show=show)).order_by("-created_at", "-pk")
 
 
 @dataclass(frozen=True)
