@@ -665,3 +665,12 @@ def can_have_calendar_feeds(person) -> bool:
     """Calendar feeds (schedules.feeds) are for studio staff and admins: clients have no tasks or milestones to
     subscribe to, so they get no feeds page and no feed reads for them."""
     return access_for(person).is_studio_staff
+
+
+def can_change_task_dates(person, task) -> bool:
+    """Start and due dates are the production's plan: whoever may change the task, but not its artists
+    (shots.services.task_update lets an artist change only the status of their own tasks)."""
+    if not can_change(person, task):
+        return False
+    a = access_for(person)
+    return a.is_admin or a.role_on(TaskRule().show_id(task)) != Role.ARTIST

@@ -1,0 +1,178 @@
+// Gantt charts (static module: no inline script under our CSP; SVG attributes are set, never a style attribute).
+// - Drag a bar to move the task (start and due shift by the same number of days), drag its ends to change the
+//   start or the due date. On drop the row's own date form is filled in and submitted: htmx posts it and swaps
+//   in the row the server sends back, drawn from the database (a refused change: the bar snaps back, with why).
+// - Keyboard: a bar is focusable; Enter (or Space) opens the row's date form, Esc closes it and returns to the bar.
+// - Without JavaScript the same form (in a <details>) posts and redirects back to the chart.
+(function () {
+  "use strict";
+
+  const SWAPPED_ERRORS = [400, 403, 409];
+  const DAY_MS = 86400000;
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  // htmx must not carry a style attribute over when it settles a swapped row (the CSP refuses those).
+  if (window.htmx) {
+    window.htmx.config.attributesToSettle = ["class", "width", "height"];
+  }
+
+  // A refused change (400 naming the field, 403, 409 stale row) comes back as the row to draw, not a failure.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (SWAPPED_ERRORS.includes(event.detail.xhr.status) && source && source.closest && source.closest("[data-gantt-page]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // --- Days and geometry (mirrors schedules/gantt.py: x = days since the window's start x px per day) ---------
+
+  function parseDay(text) {
+    const parts = text.split("-").map(Number);
+    return Math.round(Date.UTC(parts[0], parts[1] - 1, parts[2]) / DAY_MS);
+  }
+
+  function isoDay(day) {
+    return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+
+  function shortDay(day, withYear) {
+    const date = new Date(day * DAY_MS);
+    return date.getUTCDate() + " " + MONTHS[date.getUTCMonth()] + (withYear ? " " + date.getUTCFullYear() : "");
+  }
+
+  function chartOf(element) {
+    const chart = element.closest("[data-gantt]");
+    return {
+      start: parseDay(chart.dataset.windowStart),
+      end: parseDay(chart.dataset.windowEnd),
+      ppd: Number(chart.dataset.pxPerDay),
+    };
+  }
+
+  function draw(bar, chart, start, due) {
+    const body = bar.querySelector("rect.bar");
+    const first = Math.max(start, chart.start);
+    const last = Math.min(due, chart.end);
+    const x = (first - chart.start) * chart.ppd;
+    const width = last < first ? 0 : (last - first + 1) * chart.ppd;
+    body.setAttribute("x", x);
+    body.setAttribute("width", width);
+    const startHandle = bar.querySelector("rect.handle-start");
+    const dueHandle = bar.querySelector("rect.handle-due");
+    if (startHandle) startHandle.setAttribute("x", x);
+    if (dueHandle) dueHandle.setAttribute("x", x + width - Number(dueHandle.getAttribute("width")));
+    const dates = bar.closest("tr").querySelector("[data-dates]");
+    if (dates) dates.textContent = shortDay(start, false) + " – " + shortDay(due, true);
+  }
+
+  // --- Dragging ------------------------------------------------------------------------------------------------
+
+  let drag = null;
+
+  function shifted(state) {
+    if (state.mode === "start") return [Math.min(state.start + state.days, state.due), state.due];
+    if (state.mode === "due") return [state.start, Math.max(state.due + state.days, state.start)];
+    return [state.start + state.days, state.due + state.days];
+  }
+
+  function rowForm(bar) {
+    const row = bar.closest("tr");
+    return row ? row.querySelector("form[data-gantt-form]") : null;
+  }
+
+  document.addEventListener("pointerdown", function (event) {
+    if (event.button !== 0 || !(event.target instanceof Element)) return;
+    const bar = event.target.closest("g.gantt-bar.editable");
+    if (!bar || !rowForm(bar)) return;
+    const classes = event.target.classList;
+    drag = {
+      bar: bar,
+      mode: classes.contains("handle-start") ? "start" : classes.contains("handle-due") ? "due" : "move",
+      chart: chartOf(bar),
+      x0: event.clientX,
+      start: parseDay(bar.dataset.start),
+      due: parseDay(bar.dataset.due),
+      days: 0,
+    };
+    bar.setPointerCapture(event.pointerId);
+    bar.classList.add("dragging");
+    bar.focus({ preventScroll: true });
+    event.preventDefault();
+  });
+
+  document.addEventListener("pointermove", function (event) {
+    if (!drag) return;
+    const days = Math.round((event.clientX - drag.x0) / drag.chart.ppd);
+    if (days === drag.days) return;
+    drag.days = days;
+    const dates = shifted(drag);
+    draw(drag.bar, drag.chart, dates[0], dates[1]);
+  });
+
+  function endDrag(save) {
+    const state = drag;
+    drag = null;
+    state.bar.classList.remove("dragging");
+    const dates = shifted(state);
+    if (!save || (dates[0] === state.start && dates[1] === state.due)) {
+      draw(state.bar, state.chart, state.start, state.due);
+      return;
+    }
+    const form = rowForm(state.bar);
+    form.elements.start_date.value = isoDay(dates[0]);
+    form.elements.due_date.value = isoDay(dates[1]);
+    form.elements.via.value = "drag";
+    state.bar.classList.add("saving");
+    form.requestSubmit();
+  }
+
+  document.addEventListener("pointerup", function () {
+    if (drag) endDrag(true);
+  });
+  document.addEventListener("pointercancel", function () {
+    if (drag) endDrag(false);
+  });
+
+  // --- Keyboard ------------------------------------------------------------------------------------------------
+
+  function openForm(bar) {
+    const form = rowForm(bar);
+    if (!form) return;
+    form.closest("details").open = true;
+    form.elements.start_date.focus();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    const target = event.target;
+    if (!(target instanceof Element) || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (drag && event.key === "Escape") {
+      event.preventDefault();
+      endDrag(false);
+      return;
+    }
+    if (target.matches("g.gantt-bar.editable") && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      openForm(target);
+      return;
+    }
+    const form = target.closest("form[data-gantt-form]");
+    if (form && event.key === "Escape") {
+      event.preventDefault();
+      form.closest("details").open = false;
+      const bar = form.closest("tr").querySelector("g.gantt-bar.editable");
+      (bar || form.closest("details").querySelector("summary")).focus();
+    }
+  });
+
+  // After a row came back: the focus goes to its bar, or to its form when the server left it open (a refusal).
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!(source instanceof Element) || !source.matches("form[data-gantt-form]")) return;
+    const row = document.querySelector(source.getAttribute("hx-target"));
+    if (!row) return;
+    const openDetails = row.querySelector("details[open] form[data-gantt-form]");
+    const goTo = openDetails ? openDetails.elements.start_date : row.querySelector("g.gantt-bar.editable");
+    if (goTo) goTo.focus({ preventScroll: true });
+  });
+})();
