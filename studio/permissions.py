@@ -661,6 +661,17 @@ def require_change(person, obj) -> None:
     require(can_change(person, obj))
 
 
+def can_read_schedule(person, show: Show) -> bool:
+    """Schedule figures of a show (variance, the schedule dashboard, the load view): its production managers and
+    producers, who own the schedule, and admins. Not supervisors (AC rolls up every department's hours), nor
+    coordinators and artists. Callers first find the show among visible_shows(person, roles=ALL_STAFF), so a
+    client's or a stranger's show is a 404, and answer False here with a 403."""
+    a = access_for(person)
+    if a.person is None:
+        return False
+    return a.is_admin or a.has_role_on(show.pk, PLANNERS)
+
+
 def can_have_calendar_feeds(person) -> bool:
     """Calendar feeds (schedules.feeds) are for studio staff and admins: clients have no tasks or milestones to
     subscribe to, so they get no feeds page and no feed reads for them."""

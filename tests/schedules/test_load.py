@@ -250,7 +250,7 @@ def test_show_load_exact_cells_people_and_order():
 def _populate(show, size: int, task_type, seq):
     """`size` artists, each with two dated tasks (one shared), an unscheduled one, a day off and a part time."""
     previous = None
-    for i in range(size):
+    for _ in range(size):
         person = PersonFactory()
         MembershipFactory(show=show, person=person)
         DayOffFactory(person=person, start_date=D(2026, 12, 10), end_date=D(2026, 12, 11))
