@@ -80,7 +80,12 @@ class TimesheetLockAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarFeed)
 class CalendarFeedAdmin(admin.ModelAdmin):
-    # The token is a password: never listed.
+    # The token is the SHA-256 of the feed's secret: never listed. People make feeds on "My calendars", the one
+    # place that can show a secret (once); here an admin only sees them and revokes a leaked one (revoked at).
     list_display = ["person", "kind", "show", "created_at", "revoked_at", "last_used_at"]
     exclude = ["token"]
     list_filter = ["kind"]
+    readonly_fields = ["person", "kind", "show", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False

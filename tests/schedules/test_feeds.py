@@ -4,6 +4,7 @@ feeds, and the my calendars page."""
 import datetime as dt
 import hashlib
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -551,3 +552,35 @@ def _page_queries(studio, count: int) -> int:
 
 def test_my_calendars_query_count_does_not_grow_with_feeds(studio):
     assert _page_queries(studio, 2) == _page_queries(studio, 12)
+
+
+def test_admin_lists_and_revokes_feeds_but_never_shows_or_makes_one(studio):
+    feed, path = make_feed(studio["artist"])
+    digest = CalendarFeed.objects.get(pk=feed.pk).token
+    admin = PersonFactory(role=Role.ADMIN, is_staff=True, is_superuser=True)
+    http = logged_in(admin)
+    change = http.get(reverse("admin:schedules_calendarfeed_change", args=[feed.pk]))
+    assert change.status_code == 200
+    assert digest not in change.content.decode() and feed.secret not in change.content.decode()
+    assert http.get(reverse("admin:schedules_calendarfeed_add")).status_code == 403
+    revoked_at = timezone.localtime(timezone.now())
+    response = http.post(
+        reverse("admin:schedules_calendarfeed_change", args=[feed.pk]),
+        {"revoked_at_0": revoked_at.strftime("%Y-%m-%d"), "revoked_at_1": revoked_at.strftime("%H:%M:%S")},
+    )
+    assert response.status_code == 302
+    assert CalendarFeed.objects.get(pk=feed.pk).revoked_at is not None
+    assert Client().get(path).status_code == 404
+
+
+def test_a_refused_form_keeps_the_chosen_show_and_times_are_the_persons(studio):
+    s = studio
+    feed, _ = make_feed(s["artist"])
+    response = logged_in(s["artist"]).post(
+        reverse("schedules:my_calendars"), {"kind": "birthdays", "show": str(s["show"].pk)}
+    )
+    body = response.content.decode()
+    assert f'<option value="{s["show"].pk}" selected>RBT · Robot Tales</option>' in body
+    assert "Times on this page are in your time zone, Europe/Paris." in body
+    made = timezone.localtime(feed.created_at, timezone=ZoneInfo("Europe/Paris"))
+    assert f'<time datetime="{made.isoformat()}">{made:%a} {made.day} {made:%b %Y %H:%M}</time>' in body
