@@ -22,6 +22,7 @@ from studio import permissions
 from studio.models import Person, Show, ShowStatus
 from studio.services import enqueue_on_commit, refuse_unknown_fields, require_free
 
+from . import timesheets  # a module import: timesheets imports this module too
 from .models import EarnedValueSnapshot, EarnedValueState, TimeLog
 
 MAX_HOURS_PER_DAY = Decimal("24")
@@ -100,6 +101,7 @@ def timelog_upsert(
     permissions.require_change(actor, log)
     if person.pk != actor.pk and not permissions.can_view(person, task):
         raise ValidationError({"person": f"{person} is not on this task's show."})
+    timesheets.require_weeks_open(show_id=task.shot.show_id, dates=[date])
     log.hours = hours
     log.comment = (comment or "").strip()
     _check_day_total(log)
@@ -117,6 +119,9 @@ def timelog_update(*, actor: Person, time_log: TimeLog, **changes: Any) -> TimeL
     _lock_person(time_log.person)
     locked = TimeLog.objects.select_for_update(of=("self",)).select_related("task__shot", "person").get(pk=time_log.pk)
     permissions.require_change(actor, locked)
+    # Neither the week it leaves nor the week it moves to may be locked.
+    moved_to = [changes["date"]] if isinstance(changes.get("date"), dt.date) else []
+    timesheets.require_weeks_open(show_id=locked.task.shot.show_id, dates=[locked.date, *moved_to])
     if "hours" in changes:
         locked.hours = _clean_hours(changes["hours"])
     if "comment" in changes:
@@ -142,6 +147,7 @@ def timelog_update(*, actor: Person, time_log: TimeLog, **changes: Any) -> TimeL
 def timelog_delete(*, actor: Person, time_log: TimeLog) -> None:
     locked = TimeLog.objects.select_for_update(of=("self",)).select_related("task__shot").get(pk=time_log.pk)
     permissions.require_change(actor, locked)
+    timesheets.require_weeks_open(show_id=locked.task.shot.show_id, dates=[locked.date])
     locked.delete()
     ev_mark_stale(show_id=locked.task.shot.show_id)
 
