@@ -49,8 +49,8 @@ def test_the_shows_staff_read_its_milestones(world, role):
 def test_admins_read_all_clients_none_strangers_their_own(world):
     assert names(api_client_for(world, "admin").get(LIST)) == [
         "Client screening",
-        "Elsewhere delivery",
         "Animation lock",
+        "Elsewhere delivery",
     ]
     assert names(api_client_for(world, "client").get(LIST)) == []
     client = api_client_for(world, "anonymous")
