@@ -263,3 +263,12 @@ def show_milestones_ics(person: Person, show: Show) -> bytes:
             event.add("categories", [department])
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+# --- Demo data ------------------------------------------------------------------------------------------------
+
+
+def seed_feeds_demo(*, person: Person) -> str:
+    """For `make run`: a feed of the person's due tasks; returns its address to print (it is shown nowhere else)."""
+    feed = calendar_feed_create(actor=person, kind=CalendarFeedKind.MY_TASKS)
+    return calendar_feed_url(feed.secret)

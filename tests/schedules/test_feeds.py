@@ -584,3 +584,16 @@ def test_a_refused_form_keeps_the_chosen_show_and_times_are_the_persons(studio):
     assert "Times on this page are in your time zone, Europe/Paris." in body
     made = timezone.localtime(feed.created_at, timezone=ZoneInfo("Europe/Paris"))
     assert f'<time datetime="{made.isoformat()}">{made:%a} {made.day} {made:%b %Y %H:%M}</time>' in body
+
+
+def test_text_with_ics_special_characters_round_trips(studio):
+    name = "Lock, v2; final\\cut\nfor real"
+    MilestoneFactory(show=studio["show"], department=None, name=name, date=dt.date(2027, 1, 4))
+    body = feeds.show_milestones_ics(studio["artist"], studio["show"])
+    assert [e[3] for e in events(body)] == [name]
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))  # folded as RFC 5545 asks
+
+
+def test_seed_feeds_demo_returns_a_working_address(studio):
+    url = feeds.seed_feeds_demo(person=studio["artist"])
+    assert Client().get(url.removeprefix(BASE)).status_code == 200
