@@ -119,10 +119,19 @@ class MilestoneMark:
     x: int  # the middle of its day
     lane: int
     label: str
+    label_before: bool = False  # too near the window's end: the label is drawn to the left of the line
 
     @property
     def is_department(self) -> bool:
         return self.milestone.department_id is not None
+
+    @property
+    def label_x(self) -> int:
+        return self.x - 3 if self.label_before else self.x + 3
+
+    @property
+    def label_anchor(self) -> str:
+        return "end" if self.label_before else "start"
 
     @property
     def label_y(self) -> int:
@@ -181,8 +190,11 @@ def closed_runs(window: Window, calendar: ShowCalendar) -> list[Span]:
 
 
 def milestone_marks(window: Window, milestones: list[Milestone], *, with_show: bool = False) -> list[MilestoneMark]:
-    """Milestones in the window, each labelled and given the first lane where its label overlaps no other."""
-    lanes_end: list[int] = []
+    """Milestones in the window, each labelled and given the first lane where its label overlaps no other.
+
+    A label runs right of its line, or left of it when it would run past the window's end.
+    """
+    lanes: list[list[tuple[int, int]]] = []  # per lane, the [left, right] px its labels take
     marks = []
     for milestone in sorted(milestones, key=lambda m: (m.date, m.name, m.pk)):
         if not window.contains(milestone.date):
@@ -193,13 +205,17 @@ def milestone_marks(window: Window, milestones: list[Milestone], *, with_show: b
         if with_show:
             label = f"{milestone.show.code}: {label}"
         x = window.x(milestone.date) + window.px_per_day // 2
-        right = x + LABEL_PADDING + len(label) * LABEL_CHAR_PX
-        lane = next((n for n, end in enumerate(lanes_end) if end < x), len(lanes_end))
-        if lane == len(lanes_end):
-            lanes_end.append(right)
-        else:
-            lanes_end[lane] = right
-        marks.append(MilestoneMark(milestone, x, lane, label))
+        width = LABEL_PADDING + len(label) * LABEL_CHAR_PX
+        before = x + width > window.width and x - width >= 0
+        left, right = (x - width, x) if before else (x, x + width)
+        lane = next(
+            (n for n, taken in enumerate(lanes) if all(right < a or left > b for a, b in taken)),
+            len(lanes),
+        )
+        if lane == len(lanes):
+            lanes.append([])
+        lanes[lane].append((left, right))
+        marks.append(MilestoneMark(milestone, x, lane, label, before))
     return marks
 
 

@@ -93,11 +93,12 @@ def test_milestone_labels_take_the_first_lane_where_they_overlap_no_other():
     later = MilestoneFactory(show=show, name="Comp", date=dt.date(2026, 3, 27))
     far = MilestoneFactory(show=show, name="Far", date=dt.date(2026, 4, 27))
     marks = gantt.milestone_marks(MARCH, [far, later, delivery, lock])
-    assert [(m.milestone, m.x, m.lane, m.label, m.label_y) for m in marks] == [
-        (lock, 259, 0, "Anim lock (ANM)", 48),
-        (delivery, 259, 1, "Delivery", 64),
-        # 27 Mar is at 357: "Anim lock (ANM)" ends at 259 + 10 + 15 x 7 = 374, "Delivery" at 325.
-        (later, 357, 1, "Comp", 64),
+    assert [(m.milestone, m.x, m.lane, m.label, m.label_x, m.label_anchor, m.label_y) for m in marks] == [
+        (lock, 259, 0, "Anim lock (ANM)", 262, "start", 48),  # its label takes [259, 259 + 10 + 15 x 7 = 374]
+        (delivery, 259, 1, "Delivery", 262, "start", 64),  # [259, 325]
+        # 27 Mar is at 357: "Comp" would end at 395, past the window's 392, so it runs left, over [319, 357],
+        # which both lanes already take.
+        (later, 357, 2, "Comp", 354, "end", 80),
     ]
 
 
@@ -242,9 +243,9 @@ def test_the_show_chart_of_a_sequence_in_order_with_its_geometry(studio):
     assert [(m.label, m.x, m.lane) for m in chart.milestones] == [
         ("Anim lock (ANM)", 259, 0),
         ("Delivery", 259, 1),
-        ("Light lock (LGT)", 357, 1),
+        ("Light lock (LGT)", 357, 2),
     ]
-    assert (chart.lanes, chart.scale_height) == (2, 18 + 18 + 32 + 4)
+    assert (chart.lanes, chart.scale_height) == (3, 18 + 18 + 48 + 4)
 
 
 def test_filters_by_department_task_type_and_assignee_and_all_sequences(studio):
@@ -346,10 +347,10 @@ def test_the_page_draws_the_rows_bars_and_background(studio):
     assert "handle-start" not in layout and "handle-due" in layout
     assert "No dates" in row_html(body, studio.tasks["undated"])
     # The shared background: the runs of non-working days and the milestones, once.
-    assert body.count('<rect class="closed"') == 5
-    assert '<rect class="closed" x="210" y="0" width="14" height="28"/>' in body
-    assert '<line class="milestone department" x1="259" x2="259" y1="0" y2="28"/>' in body
-    assert '<text class="milestone-label" x="262" y="64">Delivery</text>' in body
+    assert body.count('<rect class="gantt-closed"') == 5
+    assert '<rect class="gantt-closed" x="210" y="0" width="14" height="28"/>' in body
+    assert '<line class="gantt-milestone department" x1="259" x2="259" y1="0" y2="28"/>' in body
+    assert '<text class="milestone-label" x="262" y="64" text-anchor="start">Delivery</text>' in body
     assert "Other delivery" not in body
     assert 'data-window-start="2026-03-02" data-window-end="2026-03-29" data-px-per-day="14"' in body
 
