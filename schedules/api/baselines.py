@@ -69,7 +69,7 @@ def _query_input(request, serializer_class) -> dict:
         responses=DETAIL,
     ),
     tasks=extend_schema(
-        summary="A baseline's rows: each task's frozen bid, start and due date",
+        summary="A baseline's rows: each task's frozen bid, start and due date, in the order frozen",
         parameters=[BaselineTasksQueryInputSerializer],
         filters=False,
         responses={200: BaselineTaskOutputSerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND},
