@@ -79,6 +79,8 @@ class DayOffForm(BreakdownForm):
     note = forms.CharField(label="Note", max_length=255, required=False)
 
     def __init__(self, *args, people=None, **kwargs):
+        if people is not None:
+            kwargs.setdefault("auto_id", "day-off-%s")  # beside the part-time form on one page: ids of its own
         super().__init__(*args, **kwargs)
         if people is None:
             del self.fields["person"]
@@ -108,6 +110,7 @@ class PartTimeForm(BreakdownForm):
     effective_to = _date_field("To", required=False, help_text="Leave empty: until further notice.")
 
     def __init__(self, *args, people, **kwargs):
+        kwargs.setdefault("auto_id", "part-time-%s")
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
 

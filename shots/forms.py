@@ -19,6 +19,7 @@ from .models import BreakdownStatus, Sequence, Task, TaskType
 from .selectors import GRID_SORTS, BadGridCursor, GridFilters, grid_cursor_decode
 from .workflow import ARTIST_STATUSES, TaskStatus
 
+DUE_BEFORE_START = "The due date must not be before the start date."  # as Task.clean says it
 MAX_ID = 2**63 - 1  # a bigint primary key; a larger number is "invalid", not a database error
 
 
@@ -137,7 +138,7 @@ def people_for_task(people: list[Person], task: Task) -> list[Person]:
 
 
 class TaskCellForm(ServiceErrorsMixin, forms.Form):
-    """The inline edit of one task: status, assignees, bid and due date. Artists get the status only, and only
+    """The inline edit of one task: status, assignees, bid, start and due dates. Artists get the status only, and only
     the statuses an artist may set (plus the task's current one, so the form shows it)."""
 
     row_version = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
@@ -146,6 +147,9 @@ class TaskCellForm(ServiceErrorsMixin, forms.Form):
         label="Assignees", required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
     bid_days = forms.DecimalField(label="Bid (days)", min_value=Decimal("0"), max_digits=6, decimal_places=2)
+    start_date = forms.DateField(
+        label="Start", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     due_date = forms.DateField(
         label="Due", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -156,6 +160,7 @@ class TaskCellForm(ServiceErrorsMixin, forms.Form):
             "status": task.status,
             "assignees": [p.pk for p in task.assignees.all()],
             "bid_days": task.bid_days,
+            "start_date": task.start_date,
             "due_date": task.due_date,
         }
         super().__init__(data, initial=initial, auto_id=f"task-{task.pk}-%s")
@@ -167,7 +172,7 @@ class TaskCellForm(ServiceErrorsMixin, forms.Form):
         self.fields["status"].choices = statuses
         self.fields["status"].widget.attrs["autofocus"] = True
         if status_only:
-            for name in ("assignees", "bid_days", "due_date"):
+            for name in ("assignees", "bid_days", "start_date", "due_date"):
                 del self.fields[name]
         else:
             ordered = people_for_task(people, task)
@@ -175,17 +180,35 @@ class TaskCellForm(ServiceErrorsMixin, forms.Form):
             self.fields["assignees"].choices = [(p.pk, person_label(p)) for p in ordered]
             self.fields["bid_days"].widget.attrs.update({"step": "0.25", "min": "0", "inputmode": "decimal"})
 
+    def _sends_start_date(self) -> bool:
+        # A form drawn before the start date was editable (an open editor, a script) does not send it: keep the
+        # task's start date then, rather than clearing it.
+        return "start_date" in self.fields and self.data is not None and "start_date" in self.data
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.status_only or "start_date" in self.errors or "due_date" in self.errors:
+            return cleaned
+        start = cleaned.get("start_date") if self._sends_start_date() else self.task.start_date
+        due = cleaned.get("due_date")
+        if start and due and due < start:
+            self.add_error("due_date", DUE_BEFORE_START)
+        return cleaned
+
     def changes(self) -> dict:
         """The keyword arguments for services.task_update (without row_version)."""
         data = self.cleaned_data
         if self.status_only:
             return {"status": data["status"]}
-        return {
+        changes = {
             "status": data["status"],
             "assignees": [self.people_by_id[pk] for pk in data["assignees"]],
             "bid_days": data["bid_days"],
             "due_date": data["due_date"],
         }
+        if self._sends_start_date():
+            changes["start_date"] = data["start_date"]
+        return changes
 
 
 @dataclass(frozen=True)
@@ -242,11 +265,13 @@ class SelectionField(forms.Field):
 class BulkAction:
     STATUS = "status"
     ASSIGNEES = "assignees"
+    START_DATE = "start_date"
     DUE_DATE = "due_date"
     ADD_TASK_TYPE = "add_task_type"
     CHOICES = [
         (STATUS, "Set status"),
         (ASSIGNEES, "Set assignees"),
+        (START_DATE, "Set start date"),
         (DUE_DATE, "Set due date"),
         (ADD_TASK_TYPE, "Add task type"),
     ]
@@ -260,12 +285,16 @@ class GridBulkForm(NamedErrorsMixin, forms.Form):
     task_type = forms.TypedChoiceField(label="Task type", coerce=int)
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Status…"), *TaskStatus.choices])
     assignees = forms.TypedMultipleChoiceField(label="Assignees", required=False, coerce=int)
+    start_date = forms.DateField(
+        label="Start date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     due_date = forms.DateField(
         label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     REQUIRED_BY_ACTION = {
         BulkAction.STATUS: ("status", "Choose the status to set."),
+        BulkAction.START_DATE: ("start_date", "Choose the start date to set."),
         BulkAction.DUE_DATE: ("due_date", "Choose the due date to set."),
         # Never an empty set by a slip of the mouse: unassigning is done task by task.
         BulkAction.ASSIGNEES: ("assignees", "Tick at least one person to assign."),

@@ -179,7 +179,8 @@ def _cell_url_template() -> str:
 
 
 def task_cell_html(cell: GridCell, edit_url_template: str | None = None) -> SafeString:
-    """A task's status chip, its assignees' initials and its due date; a link to its editor when editable."""
+    """A task's status chip, its assignees' initials and its due date (its start date in the tooltip, or alone
+    when there is no due date); a link to its editor when editable."""
     task = cell.task
     if task is None:
         return mark_safe('<span class="no-task">—</span>')
@@ -189,8 +190,12 @@ def task_cell_html(cell: GridCell, edit_url_template: str | None = None) -> Safe
     if people:
         initials = " ".join(f'<abbr title="{escape(str(p))}">{escape(p.initials)}</abbr>' for p in people)
         html += f' <span class="assignees">{initials}</span>'
+    start = task.start_date
     if task.due_date:
-        html += f' <span class="due">{task.due_date.day} {MONTH_ABBR[task.due_date.month]}</span>'
+        starts = f' title="Starts {start.day} {MONTH_ABBR[start.month]} {start.year}"' if start else ""
+        html += f' <span class="due"{starts}>{task.due_date.day} {MONTH_ABBR[task.due_date.month]}</span>'
+    elif start:
+        html += f' <span class="due">from {start.day} {MONTH_ABBR[start.month]}</span>'
     if not cell.editable:
         return mark_safe(f'<span class="cell-link">{html}</span>')
     url = (edit_url_template or _cell_url_template()).format(task.pk)
@@ -469,6 +474,8 @@ def _bulk_apply(request, form: GridBulkForm, selected, shots: list[Shot], task_t
         lines.append("These rows now show the current values: check them and apply again.")
         raise BulkRefused(409, lines, conflict_shots=[shots_by_id[task.shot_id] for task in conflicts])
     changes = _bulk_changes(form)
+    if "start_date" in changes:
+        _refuse_start_after_due(tasks, changes["start_date"])
     denied = [task for task in tasks if not _may_apply(request.user, task, changes)]
     if denied:
         names = ", ".join(f"{task.shot.code} {task_type.name}" for task in denied)
@@ -479,7 +486,12 @@ def _bulk_apply(request, form: GridBulkForm, selected, shots: list[Shot], task_t
     except services.BulkUpdateError as error:
         raise _refusal(error, tasks, shots_by_id) from None
     missing = len(shots) - len(tasks)
-    what = {BulkAction.STATUS: "status", BulkAction.ASSIGNEES: "assignees", BulkAction.DUE_DATE: "due date"}[action]
+    what = {
+        BulkAction.STATUS: "status",
+        BulkAction.ASSIGNEES: "assignees",
+        BulkAction.START_DATE: "start date",
+        BulkAction.DUE_DATE: "due date",
+    }[action]
     summary = f"Set the {what} of {_count(len(tasks), f'{task_type.name} task')}."
     if missing:
         summary += f" {_count(missing, 'selected shot')} {'has' if missing == 1 else 'have'} no {task_type.name} task."
@@ -492,7 +504,26 @@ def _bulk_changes(form: GridBulkForm) -> dict:
         return {"status": form.cleaned_data["status"]}
     if action == BulkAction.ASSIGNEES:
         return {"assignees": form.cleaned_data["people"]}
+    if action == BulkAction.START_DATE:
+        return {"start_date": form.cleaned_data["start_date"]}
     return {"due_date": form.cleaned_data["due_date"]}
+
+
+def _day_text(day) -> str:
+    return f"{day:%a} {day.day} {MONTH_ABBR[day.month]} {day.year}"
+
+
+def _refuse_start_after_due(tasks: list[Task], start) -> None:
+    """A start date after a task's due date is refused whole, naming the start date and each such task (the
+    service would refuse it too, but would name the due date, which the user did not touch)."""
+    late = [task for task in tasks if task.due_date is not None and task.due_date < start]
+    if late:
+        lines = [
+            f"{task.shot.code} {task.task_type.name}: Start date: it is due on {_day_text(task.due_date)}, "
+            "before this start date."
+            for task in late
+        ]
+        raise BulkRefused(422, ["Nothing was changed:", *lines])
 
 
 def _may_apply(person, task: Task, changes: dict) -> bool:

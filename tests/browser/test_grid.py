@@ -259,3 +259,41 @@ def test_the_next_rows_arrive_as_the_grid_scrolls_and_filters_push_their_url(tab
     assert page.locator("#shot-grid thead th[aria-sort]").get_attribute("aria-sort") == "descending"
     assert rows.first.inner_text().startswith("SQ010_SH0050")
     tab.assert_clean()
+
+
+def test_coordinator_plans_start_dates_inline_and_in_bulk(tab, live_server, show):
+    log_in(tab, live_server, "cora", "/dailies/")
+    page = tab.page
+    page.goto(f"{live_server.url}/shows/RBT/shots/")
+    cell(page, "SQ010_SH0020", 1).locator("a.cell-link").click()
+    editor = cell(page, "SQ010_SH0020", 1).locator("form.cell-editor")
+    editor.wait_for()
+    # A start after the due date (2 Nov): refused, the editor stays open naming the due date.
+    editor.locator("input[name=start_date]").fill("2026-11-05")
+    editor.locator("button[type=submit]").click()
+    notice = cell(page, "SQ010_SH0020", 1).locator(".notice.error")
+    notice.wait_for()
+    assert notice.inner_text() == "Due: The due date must not be before the start date."
+    assert animation_task("SQ010_SH0020").start_date is None
+    editor = cell(page, "SQ010_SH0020", 1).locator("form.cell-editor")
+    editor.locator("input[name=start_date]").fill("2026-10-26")
+    editor.locator("button[type=submit]").click()
+    due = cell(page, "SQ010_SH0020", 1).locator("a.cell-link .due")
+    due.wait_for()
+    assert due.get_attribute("title") == "Starts 26 Oct 2026"
+    assert animation_task("SQ010_SH0020").start_date == dt.date(2026, 10, 26)
+
+    # Bulk: the last two shots start on 19 Oct.
+    boxes = page.locator('#shot-grid tbody input[name="bulk-shot"]')
+    boxes.nth(3).click()
+    boxes.nth(4).click()
+    page.select_option("#bulk-task_type", label="Animation")
+    page.fill("#bulk-start_date", "2026-10-19")
+    page.click("#grid-bulk button[value=start_date]")
+    page.locator("#grid-bulk-result").filter(has_text="Set the start date of 2 Animation tasks.").wait_for()
+    assert [animation_task(f"SQ010_SH00{n}0").start_date for n in (4, 5)] == [dt.date(2026, 10, 19)] * 2
+    task_id = animation_task("SQ010_SH0020").pk
+    assert tab.failed_responses == [(422, f"{live_server.url}/tasks/{task_id}/cell/")]  # the refusal above
+    tab.failed_responses.clear()
+    tab.console = [entry for entry in tab.console if "422" not in entry[1]]
+    tab.assert_clean()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -716,7 +717,7 @@ def test_planners_record_days_off_and_part_time_for_the_shows_people(cast, froze
     response = client.post("/shows/RBT/availability/part-time/", {**part, "effective_from": "2026-12-01"}, headers=HTMX)
     assert response.status_code == 400
     assert "already works part time from Sun 01 Nov 2026 on (at 0.60)" in body(response)
-    assert 'href="#id_effective_from"' in body(response)
+    assert 'href="#part-time-effective_from"' in body(response)
     response = client.post("/shows/RBT/availability/part-time/", {**part, "fraction": "2"}, headers=HTMX)
     assert response.status_code == 400
     assert "A share of a full day is from 0.05 to 1 (full time)." in body(response)
@@ -819,3 +820,28 @@ def test_list_pages_make_the_same_queries_at_two_sizes(cast, frozen_today, role,
     small = count_queries(client, path)
     _grow(show, people, animation, 2, 12)
     assert count_queries(client, path) == small
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/shows/RBT/milestones/",
+        "/shows/RBT/milestones/{pk}/edit/",
+        "/shows/RBT/working-days/",
+        "/shows/RBT/availability/",
+        "/my/availability/",
+    ],
+)
+def test_planning_pages_need_no_inline_code_and_have_unique_ids(cast, frozen_today, path):
+    from tests.studio.test_csp import inspect
+
+    show, _, _, people = cast
+    milestone = Milestone.objects.create(show=show, name="Lock", date=D(2026, 12, 18))
+    Holiday.objects.create(show=show, date=D(2026, 12, 25))
+    DayOff.objects.create(person=people["artist"], start_date=D(2026, 11, 9), end_date=D(2026, 11, 9))
+    PartTime.objects.create(person=people["artist"], fraction=Decimal("0.5"), effective_from=D(2026, 1, 1))
+    response = client_as(people["production_manager"]).get(path.format(pk=milestone.pk))
+    assert response.status_code == 200
+    assert inspect(response).problems == []
+    ids = re.findall(r'\sid="([^"]+)"', body(response))
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []

@@ -1037,3 +1037,122 @@ def test_the_grid_export_imports_back_into_an_empty_show_with_the_same_frame_ran
 
     assert ranges(target) == ranges(studio.show)
     assert len(ranges(target)) == 5
+
+
+# --- Start dates: inline and in bulk ---------------------------------------------------------------------------
+
+
+def ev_generation(show) -> int:
+    from schedules.models import EarnedValueState
+
+    state = EarnedValueState.objects.filter(show=show).first()
+    return state.generation if state else 0
+
+
+def test_the_editor_edits_the_start_date_and_the_cell_shows_it(client, studio):
+    login(client, studio, "cora")
+    task = studio.task("SQ010_SH0010", "Animation")
+    Task.objects.filter(pk=task.pk).update(start_date=dt.date(2026, 11, 2))
+    form = parse(client.get(cell_url(task), {"edit": "1"}, headers=HTMX)).find("form")
+    assert form.find("input", id=f"task-{task.pk}-start_date").attrs["value"] == "2026-11-02"
+    data = {
+        "row_version": 1,
+        "status": "retake",
+        "bid_days": "2.5",
+        "start_date": "2026-11-03",
+        "due_date": "2026-11-06",
+    }
+    response = client.post(cell_url(task), data, headers=HTMX)
+    assert response.status_code == 200
+    assert '<span class="due" title="Starts 3 Nov 2026">6 Nov</span>' in response.content.decode()
+    task.refresh_from_db()
+    assert (task.start_date, task.due_date, task.row_version) == (dt.date(2026, 11, 3), dt.date(2026, 11, 6), 2)
+    assert ev_generation(studio.show) == 1
+    # A start date alone shows in the cell too.
+    response = client.post(cell_url(task), {**data, "row_version": 2, "due_date": ""}, headers=HTMX)
+    assert '<span class="due">from 3 Nov</span>' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"start_date": "2026-11-10", "due_date": "2026-11-09"},
+            "Due: The due date must not be before the start date.",
+        ),
+        ({"start_date": "2026-13-01", "due_date": "2026-11-09"}, "Start: Enter a valid date."),
+    ],
+)
+def test_a_due_date_before_the_start_date_in_the_editor_names_the_field(client, studio, data, message):
+    login(client, studio, "cora")
+    task = studio.task("SQ010_SH0010", "Animation")
+    response = client.post(cell_url(task), {"row_version": 1, "status": "wip", "bid_days": "2", **data}, headers=HTMX)
+    assert response.status_code == 422
+    assert notice(response) == [message]
+    task.refresh_from_db()
+    assert (task.start_date, task.due_date, task.row_version) == (None, dt.date(2026, 11, 4), 1)
+
+
+def test_an_editor_that_does_not_send_the_start_date_keeps_it(client, studio):
+    login(client, studio, "cora")
+    task = studio.task("SQ010_SH0010", "Animation")
+    Task.objects.filter(pk=task.pk).update(start_date=dt.date(2026, 11, 2))
+    response = client.post(
+        cell_url(task), {"row_version": 1, "status": "wip", "bid_days": "2", "due_date": "2026-11-20"}
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.start_date, task.due_date) == (dt.date(2026, 11, 2), dt.date(2026, 11, 20))
+
+
+def test_artists_get_no_start_date_field(client, studio):
+    login(client, studio, "ada")
+    task = studio.task("SQ010_SH0010", "Animation")
+    form = parse(client.get(cell_url(task), {"edit": "1"}, headers=HTMX)).find("form")
+    assert form.find_all("input", id=f"task-{task.pk}-start_date") == []
+    response = client.post(
+        cell_url(task), {"row_version": 1, "status": "wip", "start_date": "2026-11-01"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    assert studio.task("SQ010_SH0010", "Animation").start_date is None
+
+
+def test_bulk_start_date_sets_the_selected_tasks(client, studio):
+    login(client, studio, "cora")
+    picked = [studio.shots["SQ010_SH0010"], studio.shots["SQ010_SH0020"], studio.shots["SQ020_SH0010"]]
+    response = bulk(client, "start_date", picked, studio.types["Animation"], start_date="2026-11-02")
+    assert (response.status_code, notice(response)) == (200, ["Set the start date of 3 Animation tasks."])
+    for shot in ("SQ010_SH0010", "SQ010_SH0020", "SQ020_SH0010"):
+        assert studio.task(shot, "Animation").start_date == dt.date(2026, 11, 2)
+    assert ev_generation(studio.show) == 1
+    page = parse(client.get(URL))
+    buttons = [
+        b.text for b in page.find("form", id="grid-bulk").find_all("button") if b.attrs.get("value") == "start_date"
+    ]
+    assert buttons == ["Set start date"]
+    assert page.find("input", id="bulk-start_date").attrs["type"] == "date"
+
+
+def test_bulk_start_date_after_a_due_date_changes_nothing_and_names_the_start_date(client, studio):
+    login(client, studio, "cora")
+    picked = [studio.shots["SQ010_SH0010"], studio.shots["SQ010_SH0020"], studio.shots["SQ020_SH0010"]]
+    response = bulk(client, "start_date", picked, studio.types["Animation"], start_date="2026-11-10")
+    assert response.status_code == 422
+    assert notice(response) == [
+        "Nothing was changed:",
+        "SQ010_SH0010 Animation: Start date: it is due on Wed 4 Nov 2026, before this start date.",
+        "Reload the grid",
+    ]
+    assert [studio.task(s.code, "Animation").start_date for s in picked] == [None, None, None]
+    assert ev_generation(studio.show) == 0
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [({}, "Start date: Choose the start date to set."), ({"start_date": "soon"}, "Start date: Enter a valid date.")],
+)
+def test_bulk_start_date_bad_input_names_the_field(client, studio, fields, message):
+    login(client, studio, "cora")
+    response = bulk(client, "start_date", [studio.shots["SQ010_SH0010"]], studio.types["Animation"], **fields)
+    assert response.status_code == 400
+    assert notice(response)[0] == message
