@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from budgets.models import ProductionSnapshot
 from dailies.models import Digest, NoteAttachment, NoteCategory, RecipientKind, SessionKind
+from schedules.feeds import feed_token_digest
 from schedules.models import (
     BaselineTask,
     CalendarFeed,
@@ -439,7 +440,10 @@ def _build_show(
     )
     feed_owner = next(m.person for m in memberships if m.effective_role == Role.PRODUCER)
     milestone_feed = CalendarFeed.objects.create(
-        person=feed_owner, kind=CalendarFeedKind.SHOW_MILESTONES, show=show, token=f"{code.lower()}-milestone-token"
+        person=feed_owner,
+        kind=CalendarFeedKind.SHOW_MILESTONES,
+        show=show,
+        token=feed_token_digest(f"{code.lower()}-milestone-token"),
     )
 
     return ShowWorld(
