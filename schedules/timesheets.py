@@ -275,6 +275,10 @@ class PersonWeek:
     def total_text(self) -> str:
         return services.hours_text(self.total)
 
+    @property
+    def has_editable_cells(self) -> bool:
+        return any(cell.editable for row in self.rows for cell in row.cells)
+
     def row_of(self, task_id: int) -> TaskRow | None:
         return next((row for row in self.rows if row.task.pk == task_id), None)
 

@@ -5,11 +5,12 @@ query counts of the pages at two sizes."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -18,6 +19,7 @@ from rest_framework.test import APIClient
 from schedules import services, timesheets
 from schedules.models import TimeLog, TimesheetLock
 from shots.workflow import TaskStatus
+from studio import permissions
 from studio.models import Role
 from tests.schedules.factories import TimeLogFactory
 from tests.shots.factories import SequenceFactory, ShotFactory, TaskFactory, TaskTypeFactory
@@ -264,6 +266,39 @@ def test_a_stranger_learns_nothing_about_the_locks(cast):
         )
 
 
+def test_a_lock_being_taken_holds_time_log_writes_on_its_show_only(cast):
+    """Locking (or unlocking) a week of a show and writing a time log on that show wait for each other: a week
+    cannot be locked while a write into it is under way, and a write that waited sees the lock."""
+    people, show = cast["people"], cast["show"]
+    taken, release = threading.Event(), threading.Event()
+
+    def lock_in_progress():  # its own connection, as another request would have
+        try:
+            with transaction.atomic():
+                timesheets._advisory_lock(show.pk, shared=False)
+                taken.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=lock_in_progress)
+    holder.start()
+    try:
+        assert taken.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '300ms'")
+        with pytest.raises(OperationalError, match="lock timeout"):
+            services.timelog_upsert(actor=people["artist"], task=cast["tasks"][0], date=TODAY, hours="1")
+        MembershipFactory(person=people["artist"], show=cast["other"])
+        permissions.forget_access(people["artist"])
+        services.timelog_upsert(actor=people["artist"], task=cast["other_task"], date=TODAY, hours="1")
+    finally:
+        release.set()
+        holder.join(10)
+    services.timelog_upsert(actor=people["artist"], task=cast["tasks"][0], date=TODAY, hours="1")
+    assert TimeLog.objects.count() == 2
+
+
 def test_the_api_refuses_a_locked_week_with_a_400_naming_date(cast):
     people, task = cast["people"], cast["tasks"][0]
     log = TimeLogFactory(person=people["artist"], task=task, date=dt.date(2026, 3, 10), hours=Decimal("2"))
@@ -427,6 +462,24 @@ def test_a_locked_week_is_read_only_with_its_badge(cast, week_logs):
     assert table.find_all("input", cls="ts-input") == []
     assert table.find("span", cls="locked").text == "Locked by Pete Pryce"
     assert grid_rows(page)[2] == ["SQ010_SH0030 Animation Approved", "", "", "", "8", "", "", "", "8"]
+
+
+def test_the_hint_says_what_can_be_done_with_the_week(cast, week_logs):
+    client = logged_in(week_logs)
+    hint = parse(client.get("/my/timesheet/")).find("p", cls="ts-intro").text
+    assert hint.startswith("Week of Mon 9 Mar – Sun 15 Mar 2026. Type the hours in a cell: Tab moves to the next day")
+    lock(cast)
+    hint = parse(client.get("/my/timesheet/?week=2026-03-02")).find("p", cls="ts-intro").text
+    assert hint == "Week of Mon 2 Mar – Sun 8 Mar 2026. This week is locked: its hours can no longer be changed."
+    hint = parse(client.get("/my/timesheet/?week=2026-03-16")).find("p", cls="ts-intro").text
+    assert (
+        hint
+        == "Week of Mon 16 Mar – Sun 22 Mar 2026. This week is still to come: hours are logged on the day or later."
+    )
+    page = parse(logged_in(cast["people"]["coordinator"]).get("/shows/RBT/timesheets/artist/"))
+    assert page.find("p", cls="ts-intro").text.endswith(
+        "You can read these hours; the show's production managers and producers change them."
+    )
 
 
 def test_clients_have_no_timesheet(cast):
