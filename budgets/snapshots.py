@@ -101,3 +101,12 @@ def production_snapshot_active_shows(*, today: dt.date | None = None) -> list[in
         production_snapshot_take(show_id=show_id, as_of=today - dt.timedelta(days=1))
         production_snapshot_take(show_id=show_id, as_of=today)
     return show_ids
+
+
+def seed_producer_demo(*, show_id: int, today: dt.date | None = None, days: int = 30) -> int:
+    """Demo data for `make run`: the show's production snapshots of the last `days` days, so the producer
+    dashboard's trends have a history. Returns the number of days taken."""
+    today = today or timezone.localdate()
+    for back in range(days, -1, -1):
+        production_snapshot_take(show_id=show_id, as_of=today - dt.timedelta(days=back))
+    return days + 1
