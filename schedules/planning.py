@@ -324,11 +324,12 @@ def part_time_delete(*, actor: Person, part_time: PartTime) -> None:
 
 
 def seed_planning_demo(show: Show, people: dict, today: dt.date) -> None:
-    """A few days off, one part-time artist and two holidays for `make run`; idempotent (skips what exists).
+    """A few days off and one part-time artist for `make run`; idempotent (skips what exists).
 
     `people` is studio.demo.ensure_demo_people's dict (keys are usernames: "artist", "artist2", "artist3"...).
-    Written directly, like the rest of the demo data: there is no actor, and the earned value is recomputed by
-    the demo seeding afterwards.
+    Written directly, like the rest of the demo data (there is no actor). No holidays: the demo show already has
+    its public holidays, and days off and part time change capacity only, never the earned-value figures. `show`
+    is the demo show (unused today; kept so show-level planning data can join without a signature change).
     """
     monday = today - dt.timedelta(days=today.weekday())
     wanted_days_off = [
@@ -352,6 +353,3 @@ def seed_planning_demo(show: Show, people: dict, today: dt.date) -> None:
         PartTime.objects.create(
             person=part_timer, fraction=Decimal("0.60"), effective_from=monday - dt.timedelta(days=28)
         )
-    for offset, name in ((10, "Studio day"), (38, "Founders' day")):
-        day = monday + dt.timedelta(days=offset)  # a Thursday and a Wednesday: both take a working day away
-        Holiday.objects.get_or_create(show=show, date=day, defaults={"name": name})

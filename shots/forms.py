@@ -265,12 +265,14 @@ class SelectionField(forms.Field):
 class BulkAction:
     STATUS = "status"
     ASSIGNEES = "assignees"
+    BID_DAYS = "bid_days"
     START_DATE = "start_date"
     DUE_DATE = "due_date"
     ADD_TASK_TYPE = "add_task_type"
     CHOICES = [
         (STATUS, "Set status"),
         (ASSIGNEES, "Set assignees"),
+        (BID_DAYS, "Set bid"),
         (START_DATE, "Set start date"),
         (DUE_DATE, "Set due date"),
         (ADD_TASK_TYPE, "Add task type"),
@@ -285,6 +287,9 @@ class GridBulkForm(NamedErrorsMixin, forms.Form):
     task_type = forms.TypedChoiceField(label="Task type", coerce=int)
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Status…"), *TaskStatus.choices])
     assignees = forms.TypedMultipleChoiceField(label="Assignees", required=False, coerce=int)
+    bid_days = forms.DecimalField(
+        label="Bid (days)", required=False, min_value=Decimal("0"), max_digits=6, decimal_places=2
+    )
     start_date = forms.DateField(
         label="Start date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -294,6 +299,7 @@ class GridBulkForm(NamedErrorsMixin, forms.Form):
 
     REQUIRED_BY_ACTION = {
         BulkAction.STATUS: ("status", "Choose the status to set."),
+        BulkAction.BID_DAYS: ("bid_days", "Give the bid to set, in days."),
         BulkAction.START_DATE: ("start_date", "Choose the start date to set."),
         BulkAction.DUE_DATE: ("due_date", "Choose the due date to set."),
         # Never an empty set by a slip of the mouse: unassigning is done task by task.
@@ -302,6 +308,7 @@ class GridBulkForm(NamedErrorsMixin, forms.Form):
 
     def __init__(self, data=None, *, task_types: list[TaskType], people: list[Person]):
         super().__init__(data, prefix="bulk", auto_id="%s")
+        self.fields["bid_days"].widget.attrs.update({"step": "0.25", "min": "0", "inputmode": "decimal"})
         self.fields["task_type"].choices = [("", "Task type…")] + [(t.pk, t.name) for t in task_types]
         self.fields["assignees"].choices = [(p.pk, person_label(p)) for p in people]
         self.task_types_by_id = {t.pk: t for t in task_types}
@@ -312,7 +319,7 @@ class GridBulkForm(NamedErrorsMixin, forms.Form):
         action = cleaned.get("action")
         if action in self.REQUIRED_BY_ACTION:
             name, message = self.REQUIRED_BY_ACTION[action]
-            if not cleaned.get(name) and name not in self.errors:
+            if cleaned.get(name) in (None, "", []) and name not in self.errors:
                 self.add_error(name, message)
         if "task_type" in cleaned:
             cleaned["task_type_obj"] = self.task_types_by_id[cleaned["task_type"]]

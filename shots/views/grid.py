@@ -489,6 +489,7 @@ def _bulk_apply(request, form: GridBulkForm, selected, shots: list[Shot], task_t
     what = {
         BulkAction.STATUS: "status",
         BulkAction.ASSIGNEES: "assignees",
+        BulkAction.BID_DAYS: "bid",
         BulkAction.START_DATE: "start date",
         BulkAction.DUE_DATE: "due date",
     }[action]
@@ -504,6 +505,8 @@ def _bulk_changes(form: GridBulkForm) -> dict:
         return {"status": form.cleaned_data["status"]}
     if action == BulkAction.ASSIGNEES:
         return {"assignees": form.cleaned_data["people"]}
+    if action == BulkAction.BID_DAYS:
+        return {"bid_days": form.cleaned_data["bid_days"]}
     if action == BulkAction.START_DATE:
         return {"start_date": form.cleaned_data["start_date"]}
     return {"due_date": form.cleaned_data["due_date"]}

@@ -1,5 +1,7 @@
 // Planning pages (static module: no inline script under our CSP).
-// htmx swaps a refused form back in (400: the form with its errors; 403: the reason) instead of dropping it.
+// - htmx swaps a refused form back in (400: the form with its errors; 403: the reason) instead of dropping it.
+// - After a swap the focus goes where the keyboard user continues: the field in error, the next entry, or the
+//   section's heading after a removal.
 (function () {
   "use strict";
 
@@ -25,6 +27,21 @@
     const section = (target && target.id && document.getElementById(target.id)) || target;
     if (!section || !section.closest || !section.closest("[data-planning]")) return;
     const invalid = section.querySelector(".has-error input, .has-error select");
-    if (invalid) invalid.focus();
+    if (invalid) {
+      invalid.focus();
+      return;
+    }
+    // A form was saved: ready for the next entry (its first field); a row was removed: the section's heading.
+    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (source && source.classList && source.classList.contains("planning-form")) {
+      const first = section.querySelector(".planning-form input:not([type=hidden]), .planning-form select");
+      if (first) first.focus();
+    } else {
+      const heading = section.querySelector("h2");
+      if (heading) {
+        heading.setAttribute("tabindex", "-1");
+        heading.focus();
+      }
+    }
   });
 })();

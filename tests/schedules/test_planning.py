@@ -422,7 +422,14 @@ def test_seed_planning_demo_is_idempotent(cast):
     planning.seed_planning_demo(show, demo_people, today)
     assert DayOff.objects.count() == 3  # light.sup is not in the dict: skipped
     assert PartTime.objects.get().fraction == Decimal("0.60")
-    assert sorted(Holiday.objects.values_list("date", flat=True)) == [D(2026, 11, 12), D(2026, 12, 10)]
+    assert sorted(DayOff.objects.values_list("person__username", "start_date", "end_date")) == sorted(
+        [
+            (people["artist"].username, D(2026, 11, 16), D(2026, 11, 20)),
+            (demo_people["artist2"].username, D(2026, 11, 5), D(2026, 11, 5)),
+            (demo_people["artist3"].username, D(2026, 11, 23), D(2026, 11, 24)),
+        ]
+    )
+    assert not Holiday.objects.exists()
 
 
 # === Pages ========================================================================================================

@@ -1156,3 +1156,31 @@ def test_bulk_start_date_bad_input_names_the_field(client, studio, fields, messa
     response = bulk(client, "start_date", [studio.shots["SQ010_SH0010"]], studio.types["Animation"], **fields)
     assert response.status_code == 400
     assert notice(response)[0] == message
+
+
+def test_bulk_bid_sets_the_selected_tasks_bids(client, studio):
+    login(client, studio, "cora")
+    picked = [studio.shots["SQ010_SH0010"], studio.shots["SQ010_SH0020"]]
+    response = bulk(client, "bid_days", picked, studio.types["Animation"], bid_days="3.75")
+    assert (response.status_code, notice(response)) == (200, ["Set the bid of 2 Animation tasks."])
+    assert [studio.task(s.code, "Animation").bid_days for s in picked] == [Decimal("3.75")] * 2
+    assert ev_generation(studio.show) == 1
+    response = bulk(client, "bid_days", picked[:1], studio.types["Animation"], bid_days="0")
+    assert (response.status_code, studio.task("SQ010_SH0010", "Animation").bid_days) == (200, Decimal("0"))
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({}, "Bid (days): Give the bid to set, in days."),
+        ({"bid_days": "-1"}, "Bid (days): Ensure this value is greater than or equal to 0."),
+        ({"bid_days": "NaN"}, "Bid (days): Enter a number."),
+        ({"bid_days": "1.234"}, "Bid (days): Ensure that there are no more than 2 decimal places."),
+    ],
+)
+def test_bulk_bid_bad_input_names_the_field(client, studio, fields, message):
+    login(client, studio, "cora")
+    response = bulk(client, "bid_days", [studio.shots["SQ010_SH0010"]], studio.types["Animation"], **fields)
+    assert response.status_code == 400
+    assert notice(response)[0] == message
+    assert studio.task("SQ010_SH0010", "Animation").bid_days == Decimal("2.50")
