@@ -100,6 +100,8 @@ def require_weeks_open(*, show_id: int, dates: Iterable[dt.date]) -> None:
 def _check_week_start(actor: Person, week_start) -> dt.date:
     if not isinstance(week_start, dt.date) or isinstance(week_start, dt.datetime):
         raise ValidationError({"week_start": "Give the Monday the week starts on, like 2026-03-02."})
+    if not FIRST_WEEK <= week_start <= LAST_WEEK:
+        raise ValidationError({"week_start": "Give a week between 1970 and 2999."})
     if week_start.weekday() != 0:
         raise ValidationError(
             {"week_start": f"A week starts on a Monday; {day_text(week_start)} is a {format_date(week_start, 'l')}."}

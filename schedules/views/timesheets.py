@@ -53,10 +53,19 @@ NOT_A_LOCKER = "Only the show's producers lock and unlock its weeks."
 # --- Input -------------------------------------------------------------------------------------------------------
 
 
+def _in_range(day: dt.date) -> dt.date:
+    if not timesheets.FIRST_WEEK <= day <= timesheets.LAST_WEEK:
+        raise ValidationError("Give a date between 1970 and 2999.")
+    return day
+
+
 class CellForm(forms.Form):
     task = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     date = forms.DateField(input_formats=["%Y-%m-%d"])
     hours = forms.CharField(required=False, max_length=32, strip=True)
+
+    def clean_date(self) -> dt.date:
+        return _in_range(self.cleaned_data["date"])
 
 
 class LockForm(forms.Form):
@@ -64,10 +73,7 @@ class LockForm(forms.Form):
     week = forms.DateField(input_formats=["%Y-%m-%d"], error_messages={"invalid": "Give a date, like 2026-03-02."})
 
     def clean_week(self) -> dt.date:
-        week = self.cleaned_data["week"]
-        if not timesheets.FIRST_WEEK <= week <= timesheets.LAST_WEEK:
-            raise ValidationError("Give a date between 1970 and 2999.")
-        return week
+        return _in_range(self.cleaned_data["week"])
 
 
 def _week(request: HttpRequest, today: dt.date) -> tuple[dt.date, str]:

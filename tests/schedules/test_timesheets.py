@@ -138,6 +138,8 @@ def test_a_producer_of_another_show_locks_nothing_here(cast):
             dt.date(2026, 4, 6),
             "Only a week that has ended can be locked: the week of 6 Apr 2026 ends on Sunday 12 Apr 2026.",
         ),
+        (dt.date(9999, 12, 27), "Give a week between 1970 and 2999."),
+        (dt.date(1, 1, 1), "Give a week between 1970 and 2999."),
         ("2026-03-02", "Give the Monday the week starts on, like 2026-03-02."),
         (dt.datetime(2026, 3, 2, 0, 0, tzinfo=dt.UTC), "Give the Monday the week starts on, like 2026-03-02."),
     ],
@@ -579,6 +581,8 @@ def test_a_plain_cell_post_redirects_back_or_shows_the_page_with_the_message(cas
         {"task": "x", "date": "2026-03-10", "hours": "1"},
         {"task": "1", "date": "2026-02-30", "hours": "1"},
         {"task": "99999999999999999999999", "date": "2026-03-10", "hours": "1"},
+        {"task": "1", "date": "9999-12-31", "hours": "1"},
+        {"task": "1", "date": "0001-01-01", "hours": ""},
     ],
 )
 def test_garbage_cell_posts_are_a_400(cast, week_logs, data):
