@@ -214,7 +214,14 @@ def budget_line_create(request, code: str, revision: int):
 
 def _line_context(show: Show, budget: Budget, line: BudgetLine) -> dict:
     line.money = money(line.amount, show.currency)
-    return {"show": show, "budget": budget, "line": line, "editable": not budget.is_locked}
+    # Without htmx, the whole page shows this line's form in place (editing_code).
+    return {
+        "show": show,
+        "budget": budget,
+        "line": line,
+        "editable": not budget.is_locked,
+        "editing_code": line.department.code,
+    }
 
 
 @login_required
@@ -229,6 +236,7 @@ def budget_line(request, code: str, revision: int, department: str):
     context = _line_context(show, budget, line)
     detail_url = reverse("budgets:budget_detail", args=[show.code, budget.revision])
     if request.method == "GET" and not request.GET.get("edit"):
+        context["editing_code"] = None
         return render_page(request, DETAIL, {**_detail_context(show, budget), **context}, partial="line-row")
     if budget.is_locked:
         context["denied"] = revisions.LOCKED_MESSAGE.format(revision=budget.revision, name=budget.name)

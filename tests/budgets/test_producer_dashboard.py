@@ -414,3 +414,26 @@ def test_query_count_does_not_grow_with_the_data(client, scenario, name, args, q
     small = count_queries(client, scenario.producer, url)
     grow(scenario, 2, 10)
     assert count_queries(client, scenario.producer, url) == small
+
+
+def test_without_htmx_the_edit_link_shows_the_page_with_the_lines_form(client, scenario):
+    draft = revisions.budget_copy(actor=scenario.producer, budget=scenario.budget, name="bid v2")
+    url = reverse("budgets:budget_line", args=["PRD", draft.revision, "ANIM"])
+    body = logged_in(client, scenario.producer).get(url + "?edit=1").content.decode()
+    assert "<html" in body
+    assert body.count('class="line-editor"') == 1
+    assert 'id="line-LGT"' in body  # the other lines stay rows
+    response = client.post(url, {"days": "9", "amount": "4500"})
+    assert response["Location"] == reverse("budgets:budget_detail", args=["PRD", draft.revision])
+
+
+def test_the_department_totals_partial_can_be_included(scenario):
+    from django.template.loader import render_to_string
+
+    from budgets.dashboard import department_totals
+
+    html = render_to_string(
+        "budgets/department_totals.html#department-totals", {"totals": department_totals(scenario.show, AS_OF)}
+    )
+    assert html.strip().startswith('<section class="department-totals"')
+    assert "1,800.00 EUR" in html and "<html" not in html
