@@ -32,7 +32,7 @@ from shots.workflow import TaskStatus
 from studio import permissions
 from studio.models import Person, Show
 
-from .calendar import ShowCalendar
+from .calendar import ShowCalendar, sql_ordinal
 from .models import Baseline, BaselineTask
 from .services import ev_mark_stale
 
@@ -268,29 +268,64 @@ class CompareSummary:
             self.pulled_in += 1
 
 
+@dataclass(frozen=True)
+class RowFilter:
+    """Which of the differing tasks a comparison's pages list."""
+
+    department_id: int | None = None
+    sequence_id: int | None = None
+    slipped_only: bool = False
+
+    def keeps(self, row: CompareRow) -> bool:
+        return (
+            row.differs
+            and (self.department_id is None or row.department_id == self.department_id)
+            and (self.sequence_id is None or row.sequence_id == self.sequence_id)
+            and (not self.slipped_only or row.slipped)
+        )
+
+
+BREAKDOWN_ORDER = "breakdown"  # sequence, shot, pipeline step (the page)
+TASK_ORDER = "task"  # task id (the API's cursor pages)
+
+
 @dataclass
 class Comparison:
+    """Plan a against plan b: the summaries of every task, how many differing tasks the filter keeps (`matching`),
+    and their rows a page at a time (page())."""
+
+    show_obj: Show
     a: Baseline | None  # None: the current plan
     b: Baseline | None
-    rows: list[CompareRow]  # every task in either plan, in breakdown order (sequence, shot, pipeline step)
+    filter: RowFilter
     departments: list[CompareSummary] = field(default_factory=list)  # in department order
     show: CompareSummary = field(default_factory=lambda: CompareSummary(key=None))
+    matching: int = 0
+    _rows: list[CompareRow] | None = None  # the Python path keeps every row
+    _calendar: ShowCalendar | None = None
 
-    def differing(
-        self,
-        *,
-        department_id: int | None = None,
-        sequence_id: int | None = None,
-        slipped_only: bool = False,
+    def page(
+        self, *, order: str = BREAKDOWN_ORDER, offset: int = 0, after_task_id: int | None = None, limit: int | None
     ) -> list[CompareRow]:
-        return [
-            row
-            for row in self.rows
-            if row.differs
-            and (department_id is None or row.department_id == department_id)
-            and (sequence_id is None or row.sequence_id == sequence_id)
-            and (not slipped_only or row.slipped)
-        ]
+        """The differing rows the filter keeps, in `order`, from `offset` (or after a task id, in task order)."""
+        if self._rows is not None:
+            rows = [row for row in self._rows if self.filter.keeps(row)]
+            if order == TASK_ORDER:
+                rows.sort(key=lambda row: row.task_id)
+            if after_task_id is not None:
+                rows = [row for row in rows if row.task_id > after_task_id]
+            return rows[offset : None if limit is None else offset + limit]
+        return _sql_page(self, order=order, offset=offset, after_task_id=after_task_id, limit=limit)
+
+    def differing(self) -> list[CompareRow]:
+        return self.page(limit=None)
+
+    @property
+    def rows(self) -> list[CompareRow]:
+        """Every task in either plan, differing or not, in breakdown order (tests and small shows)."""
+        if self._rows is not None:
+            return self._rows
+        return _sql_page(self, order=BREAKDOWN_ORDER, offset=0, after_task_id=None, limit=None, every_row=True)
 
 
 def side_label(baseline: Baseline | None) -> str:
@@ -305,7 +340,66 @@ def _slip(calendar: ShowCalendar, before: dt.date | None, after: dt.date | None)
     return calendar.ordinal_after(after) - calendar.ordinal_after(before)
 
 
-def _side_sql(alias: str, baseline: Baseline | None) -> tuple[str, list, str, list]:
+def _date(value) -> dt.date | None:
+    # SQLite may hand a raw cursor's dates back as text.
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _side(bid, start, due) -> PlanSide:
+    return PlanSide(Decimal(str(bid)).quantize(Decimal("0.01")), _date(start), _date(due))
+
+
+def _in_python(in_python: bool | None) -> bool:
+    return connection.vendor != "postgresql" if in_python is None else in_python
+
+
+def baseline_compare(
+    show: Show,
+    a: Baseline | None,
+    b: Baseline | None,
+    *,
+    department_id: int | None = None,
+    sequence_id: int | None = None,
+    slipped_only: bool = False,
+    calendar: ShowCalendar | None = None,
+    department_order: Iterable[int] | None = None,
+    in_python: bool | None = None,
+) -> Comparison:
+    """Compare plan `a` with plan `b` (each a baseline of `show`, or CURRENT_PLAN). Deltas read "from a to b":
+    bid change = b's bid - a's bid; a positive slip means b has the date later. Tasks in only one plan are
+    listed (their side's bid counts in that side's totals) with no deltas. The summaries cover every task; the
+    department, sequence and slipped-only filters choose the rows page() lists. `department_order`: the
+    department ids in display order (the summaries' order; others follow by id).
+
+    On PostgreSQL the summaries are one statement and each page another, whatever the show's size (the working
+    days counted in SQL with the calendar's ordinal formula); elsewhere (the SQLite demo) Python reads every row.
+    Both give the same figures (tests run both)."""
+    for side in (a, b):
+        if side is not None and side.show_id != show.pk:
+            raise ValueError("Both baselines must be of the show compared.")
+    calendar = calendar or ShowCalendar.for_show(show)
+    comparison = Comparison(
+        show_obj=show,
+        a=a,
+        b=b,
+        filter=RowFilter(department_id=department_id, sequence_id=sequence_id, slipped_only=slipped_only),
+        _calendar=calendar,
+    )
+    if _in_python(in_python):
+        summaries = _python_compare(comparison, calendar)
+    else:
+        summaries = _sql_summaries(comparison)
+    order = {department_id: i for i, department_id in enumerate(department_order or ())}
+    comparison.departments = sorted(
+        summaries.values(), key=lambda summary: (order.get(summary.key, len(order)), summary.key)
+    )
+    return comparison
+
+
+# --- The Python path (SQLite, and the reference the SQL is tested against) ---------------------------------------
+
+
+def _python_side_sql(baseline: Baseline | None, alias: str) -> tuple[str, list, str, list]:
     """(select list, its params, join, its params) for one side of the comparison."""
     if baseline is None:
         # The current plan: the task itself, unless it is omitted (then it is not in the plan).
@@ -324,11 +418,15 @@ def _side_sql(alias: str, baseline: Baseline | None) -> tuple[str, list, str, li
     )
 
 
-def _compare_rows(show: Show, a: Baseline | None, b: Baseline | None) -> list[tuple]:
+def _tables() -> tuple[str, str, str, str]:
     quote = connection.ops.quote_name
-    task, shot, sequence, task_type = (quote(model._meta.db_table) for model in (Task, Shot, Sequence, TaskType))
-    select_a, select_a_params, join_a, join_a_params = _side_sql("ba", a)
-    select_b, select_b_params, join_b, join_b_params = _side_sql("bb", b)
+    return tuple(quote(model._meta.db_table) for model in (Task, Shot, Sequence, TaskType))
+
+
+def _python_compare(comparison: Comparison, calendar: ShowCalendar) -> dict[int, CompareSummary]:
+    task, shot, sequence, task_type = _tables()
+    select_a, select_a_params, join_a, join_a_params = _python_side_sql(comparison.a, "ba")
+    select_b, select_b_params, join_b, join_b_params = _python_side_sql(comparison.b, "bb")
     sql = f"""
         SELECT t.id, tt.department_id, sh.sequence_id, {select_a}, {select_b}
         FROM {task} t
@@ -340,39 +438,12 @@ def _compare_rows(show: Show, a: Baseline | None, b: Baseline | None) -> list[tu
         WHERE sh.show_id = %s
         ORDER BY sq."order", sq.code, sh."order", sh.code, tt."order", tt.name, t.id
     """
-    params = [*select_a_params, *select_b_params, *join_a_params, *join_b_params, show.pk]
+    params = [*select_a_params, *select_b_params, *join_a_params, *join_b_params, comparison.show_obj.pk]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _date(value) -> dt.date | None:
-    # SQLite may hand a raw cursor's dates back as text.
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _side(bid, start, due) -> PlanSide:
-    return PlanSide(Decimal(str(bid)).quantize(Decimal("0.01")), _date(start), _date(due))
-
-
-def baseline_compare(
-    show: Show,
-    a: Baseline | None,
-    b: Baseline | None,
-    *,
-    calendar: ShowCalendar | None = None,
-    department_order: Iterable[int] | None = None,
-) -> Comparison:
-    """Compare plan `a` with plan `b` (each a baseline of `show`, or CURRENT_PLAN). Deltas read "from a to b":
-    bid change = b's bid - a's bid; a positive slip means b has the date later. Tasks in only one plan are
-    listed (their side's bid counts in that side's totals) with no deltas. `department_order`: the department
-    ids in display order (the summaries' order; others follow by id)."""
-    for side in (a, b):
-        if side is not None and side.show_id != show.pk:
-            raise ValueError("Both baselines must be of the show compared.")
-    calendar = calendar or ShowCalendar.for_show(show)
+        fetched = cursor.fetchall()
     rows = []
-    for task_id, department_id, sequence_id, *sides in _compare_rows(show, a, b):
+    for task_id, department_id, sequence_id, *sides in fetched:
         in_a, bid_a, start_a, due_a, in_b, bid_b, start_b, due_b = sides
         side_a = _side(bid_a, start_a, due_a) if in_a else None
         side_b = _side(bid_b, start_b, due_b) if in_b else None
@@ -391,16 +462,187 @@ def baseline_compare(
                 due_slip=_slip(calendar, side_a.due_date, side_b.due_date) if both else None,
             )
         )
-    comparison = Comparison(a=a, b=b, rows=rows)
+    comparison._rows = rows
     per_department: dict[int, CompareSummary] = {}
     for row in rows:
         comparison.show.add(row)
         per_department.setdefault(row.department_id, CompareSummary(key=row.department_id)).add(row)
-    order = {department_id: i for i, department_id in enumerate(department_order or ())}
-    comparison.departments = sorted(
-        per_department.values(), key=lambda summary: (order.get(summary.key, len(order)), summary.key)
-    )
-    return comparison
+        if comparison.filter.keeps(row):
+            comparison.matching += 1
+    return per_department
+
+
+# --- The PostgreSQL path -----------------------------------------------------------------------------------------
+
+
+def _sql_compare_cte(comparison: Comparison) -> tuple[str, dict]:
+    """The CTE `cmp`: per task in either plan, both sides, the deltas and whether it differs (named parameters)."""
+    task, shot, sequence, task_type = _tables()
+    baseline_task = connection.ops.quote_name(BaselineTask._meta.db_table)
+    params = {
+        "show_id": comparison.show_obj.pk,
+        "omitted": TaskStatus.OMITTED.value,
+        "holidays": list(comparison._calendar.holidays),
+    }
+    selects, joins = [], []
+    for tag, baseline in (("a", comparison.a), ("b", comparison.b)):
+        if baseline is None:
+            selects.append(
+                f"(t.status <> %(omitted)s) AS in_{tag}, t.bid_days AS bid_{tag}, t.start_date AS start_{tag}, "
+                f"t.due_date AS due_{tag}"
+            )
+        else:
+            params[f"baseline_{tag}"] = baseline.pk
+            selects.append(
+                f"(b{tag}.id IS NOT NULL) AS in_{tag}, b{tag}.bid_days AS bid_{tag}, b{tag}.start_date AS start_{tag}, "
+                f"b{tag}.due_date AS due_{tag}"
+            )
+            joins.append(
+                f"LEFT JOIN {baseline_task} b{tag} ON b{tag}.task_id = t.id AND b{tag}.baseline_id = %(baseline_{tag})s"
+            )
+
+    def slip(column: str) -> str:
+        after_b = sql_ordinal(f"(s.{column}_b + 1)", "%(holidays)s")
+        after_a = sql_ordinal(f"(s.{column}_a + 1)", "%(holidays)s")
+        return f"CASE WHEN s.in_a AND s.in_b THEN {after_b} - {after_a} END"
+
+    sql = f"""
+        WITH sides AS (
+            SELECT t.id AS task_id, tt.department_id, sh.sequence_id,
+                   sq."order" AS sq_order, sq.code AS sq_code, sh."order" AS sh_order, sh.code AS sh_code,
+                   tt."order" AS tt_order, tt.name AS tt_name,
+                   {selects[0]}, {selects[1]}
+            FROM {task} t
+            JOIN {shot} sh ON sh.id = t.shot_id
+            JOIN {sequence} sq ON sq.id = sh.sequence_id
+            JOIN {task_type} tt ON tt.id = t.task_type_id
+            {" ".join(joins)}
+            WHERE sh.show_id = %(show_id)s
+        ),
+        cmp AS (
+            SELECT s.*,
+                   CASE WHEN s.in_a AND s.in_b THEN s.bid_b - s.bid_a END AS bid_change,
+                   {slip("start")} AS start_slip,
+                   {slip("due")} AS due_slip,
+                   (NOT (s.in_a AND s.in_b) OR s.bid_a <> s.bid_b OR s.start_a IS DISTINCT FROM s.start_b
+                    OR s.due_a IS DISTINCT FROM s.due_b) AS differs
+            FROM sides s
+            WHERE s.in_a OR s.in_b
+        )
+    """
+    return sql, params
+
+
+def _sql_filter(comparison: Comparison, params: dict) -> str:
+    conditions = ["differs"]
+    if comparison.filter.department_id is not None:
+        conditions.append("department_id = %(department_id)s")
+        params["department_id"] = comparison.filter.department_id
+    if comparison.filter.sequence_id is not None:
+        conditions.append("sequence_id = %(sequence_id)s")
+        params["sequence_id"] = comparison.filter.sequence_id
+    if comparison.filter.slipped_only:
+        conditions.append("due_slip > 0")
+    return " AND ".join(conditions)
+
+
+def _sql_summaries(comparison: Comparison) -> dict[int, CompareSummary]:
+    cte, params = _sql_compare_cte(comparison)
+    keeps = _sql_filter(comparison, params)
+    sql = f"""{cte}
+        SELECT GROUPING(department_id), department_id,
+               COUNT(*) FILTER (WHERE in_a), COUNT(*) FILTER (WHERE in_b),
+               COALESCE(SUM(bid_a) FILTER (WHERE in_a), 0), COALESCE(SUM(bid_b) FILTER (WHERE in_b), 0),
+               COUNT(*) FILTER (WHERE in_a AND NOT in_b), COUNT(*) FILTER (WHERE in_b AND NOT in_a),
+               COUNT(*) FILTER (WHERE in_a AND in_b AND differs),
+               COUNT(*) FILTER (WHERE due_slip > 0), COUNT(*) FILTER (WHERE due_slip < 0),
+               COALESCE(MAX(due_slip) FILTER (WHERE due_slip > 0), 0),
+               COUNT(*) FILTER (WHERE {keeps})
+        FROM cmp
+        GROUP BY GROUPING SETS ((department_id), ())
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    per_department: dict[int, CompareSummary] = {}
+    for grouped, department_id, *figures in fetched:
+        tasks_a, tasks_b, bid_a, bid_b, only_a, only_b, changed, slipped, pulled_in, max_slip, matching = figures
+        summary = CompareSummary(
+            key=None if grouped else department_id,
+            tasks_a=tasks_a,
+            tasks_b=tasks_b,
+            bid_days_a=Decimal(bid_a).quantize(Decimal("0.01")),
+            bid_days_b=Decimal(bid_b).quantize(Decimal("0.01")),
+            only_in_a=only_a,
+            only_in_b=only_b,
+            changed=changed,
+            slipped=slipped,
+            pulled_in=pulled_in,
+            max_slip=max_slip,
+        )
+        if grouped:
+            comparison.show = summary
+            comparison.matching = matching
+        else:
+            per_department[department_id] = summary
+    return per_department
+
+
+def _sql_page(
+    comparison: Comparison,
+    *,
+    order: str,
+    offset: int,
+    after_task_id: int | None,
+    limit: int | None,
+    every_row: bool = False,
+) -> list[CompareRow]:
+    cte, params = _sql_compare_cte(comparison)
+    keeps = "TRUE" if every_row else _sql_filter(comparison, params)
+    if after_task_id is not None:
+        keeps += " AND task_id > %(after)s"
+        params["after"] = after_task_id
+    ordering = "task_id" if order == TASK_ORDER else "sq_order, sq_code, sh_order, sh_code, tt_order, tt_name, task_id"
+    params.update(limit=limit, offset=offset)
+    sql = f"""{cte}
+        SELECT task_id, department_id, sequence_id, in_a, bid_a, start_a, due_a, in_b, bid_b, start_b, due_b,
+               bid_change, start_slip, due_slip
+        FROM cmp
+        WHERE {keeps}
+        ORDER BY {ordering}
+        LIMIT %(limit)s OFFSET %(offset)s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    return [
+        CompareRow(
+            task_id=task_id,
+            department_id=department_id,
+            sequence_id=sequence_id,
+            a=_side(bid_a, start_a, due_a) if in_a else None,
+            b=_side(bid_b, start_b, due_b) if in_b else None,
+            bid_change=None if bid_change is None else Decimal(bid_change).quantize(Decimal("0.01")),
+            start_slip=start_slip,
+            due_slip=due_slip,
+        )
+        for (
+            task_id,
+            department_id,
+            sequence_id,
+            in_a,
+            bid_a,
+            start_a,
+            due_a,
+            in_b,
+            bid_b,
+            start_b,
+            due_b,
+            bid_change,
+            start_slip,
+            due_slip,
+        ) in fetched
+    ]
 
 
 # --- Demo data ---------------------------------------------------------------------------------------------------
@@ -425,7 +667,7 @@ def seed_baseline_demo(show: Show, people: dict[str, Person], today: dt.date) ->
     rows = BaselineTask.objects.filter(baseline=baseline).select_related("task__shot", "task__task_type__department")
     for row in rows:
         department = row.task.task_type.department
-        if department.name == "Lighting":
+        if department.code == "LGT":
             row.bid_days = (row.bid_days * Decimal("1.2")).quantize(Decimal("0.01"))
             changed.append(row)
         if row.task.shot.sequence_id == last_sequence and row.due_date is not None:

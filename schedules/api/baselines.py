@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from schedules import baselines as services
 from schedules.models import Baseline, BaselineTask
@@ -19,7 +20,7 @@ from studio.api.views import BAD_REQUEST, FORBIDDEN, NOT_FOUND, SlateViewSet
 from studio.models import Department, Show
 
 from .filters import BaselineFilter
-from .paging import page_of, resolve_scope, task_briefs
+from .paging import DEFAULT_PAGE_SIZE, encode_cursor, resolve_scope, task_briefs
 from .serializers import (
     BaselineCreateInputSerializer,
     BaselineOutputSerializer,
@@ -185,12 +186,21 @@ class ShowBaselineCompareView(PipelineAPIView):
         a = _side(show, query.get("a", str(default_a.pk) if default_a else CURRENT), by_id, "a")
         b = _side(show, query.get("b", CURRENT), by_id, "b")
         departments = {d.pk: d for d in Department.objects.order_by("order", "name")}
-        comparison = services.baseline_compare(show, a, b, department_order=list(departments))
-        differing = sorted(
-            comparison.differing(department_id=department_id, sequence_id=sequence_id, slipped_only=query["slipped"]),
-            key=lambda row: row.task_id,
+        comparison = services.baseline_compare(
+            show,
+            a,
+            b,
+            department_id=department_id,
+            sequence_id=sequence_id,
+            slipped_only=query["slipped"],
+            department_order=list(departments),
         )
-        page, next_url = page_of(request, differing, query, task_id=lambda row: row.task_id)
+        size = query.get("page_size") or DEFAULT_PAGE_SIZE
+        page = comparison.page(order=services.TASK_ORDER, after_task_id=query.get("cursor"), limit=size + 1)
+        next_url = None
+        if len(page) > size:
+            page = page[:size]
+            next_url = replace_query_param(request.build_absolute_uri(), "cursor", encode_cursor(page[-1].task_id))
         briefs = task_briefs(row.task_id for row in page)
         results = [{**vars(row), "slipped": row.slipped, "brief": briefs[row.task_id]} for row in page]
         body = {
@@ -199,7 +209,7 @@ class ShowBaselineCompareView(PipelineAPIView):
             "b": _plan_ref(b),
             "departments": [_summary(s, departments.get(s.key)) for s in comparison.departments],
             "total": _summary(comparison.show, None),
-            "count": len(differing),
+            "count": comparison.matching,
             "next": next_url,
             "previous": None,
             "results": results,

@@ -264,11 +264,15 @@ def baseline_compare(request, code: str):
     a, b = by_id.get(form.cleaned_data["a"]), by_id.get(form.cleaned_data["b"])
     departments = {d.pk: d for d in choices["departments"]}
     comparison = services.baseline_compare(
-        show, a, b, calendar=ShowCalendar.for_show(show), department_order=list(departments)
+        show,
+        a,
+        b,
+        **form.scope(),
+        slipped_only=form.cleaned_data["slipped"],
+        calendar=ShowCalendar.for_show(show),
+        department_order=list(departments),
     )
-    scope = form.scope()
-    differing = comparison.differing(**scope, slipped_only=form.cleaned_data["slipped"])
-    page = Paginator(differing, PAGE_SIZE).get_page(form.page_number())
+    page = Paginator(PagedComparison(comparison), PAGE_SIZE).get_page(form.page_number())
     tasks = (
         Task.objects.select_related("shot", "task_type")
         .only("id", "shot__code", "shot__sequence_id", "task_type__name", "task_type__department_id")
@@ -281,10 +285,28 @@ def baseline_compare(request, code: str):
         summaries=[(departments.get(s.key), s) for s in comparison.departments],
         page=page,
         page_rows=[(tasks[row.task_id], departments.get(row.department_id), row) for row in page.object_list],
-        differing_count=len(differing),
+        differing_count=comparison.matching,
         query=_query_without_page(request),
     )
     return render_page(request, COMPARE, context, partial="compare-results")
+
+
+class PagedComparison:
+    """A comparison's matching rows as Django's Paginator pages them: counted by the summary query, each page
+    fetched alone (never every row of a 40,000-task show)."""
+
+    def __init__(self, comparison: services.Comparison):
+        self.comparison = comparison
+
+    def count(self) -> int:
+        return self.comparison.matching
+
+    def __len__(self) -> int:
+        return self.comparison.matching
+
+    def __getitem__(self, key: slice) -> list:
+        start = key.start or 0
+        return self.comparison.page(offset=start, limit=None if key.stop is None else key.stop - start)
 
 
 urlpatterns = [

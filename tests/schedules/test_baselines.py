@@ -257,10 +257,16 @@ def expected_rows(world, new_task):
     }
 
 
-def test_compare_a_baseline_with_the_current_plan(world):
+BOTH_PATHS = pytest.mark.parametrize("in_python", [False, True], ids=["sql", "python"])
+
+
+@BOTH_PATHS
+def test_compare_a_baseline_with_the_current_plan(world, in_python):
     award = freeze(world)
     new_task = replan(world)
-    comparison = baseline_compare(world.show, award, CURRENT_PLAN, department_order=[world.lighting.pk])
+    comparison = baseline_compare(
+        world.show, award, CURRENT_PLAN, department_order=[world.lighting.pk], in_python=in_python
+    )
     assert by_task(comparison) == expected_rows(world, new_task)
     # Breakdown order: SQ010_SH0010's Animation and Lighting, then SQ010_SH0020's.
     assert [row.task_id for row in comparison.rows] == [
@@ -298,41 +304,62 @@ def test_compare_a_baseline_with_the_current_plan(world):
             },
         ),
     ]
-    assert [row.task_id for row in comparison.differing(slipped_only=True)] == [world.task.pk]
-    assert [row.task_id for row in comparison.differing(department_id=world.lighting.pk)] == [
+    assert comparison.matching == 4
+    slipped = baseline_compare(world.show, award, CURRENT_PLAN, slipped_only=True, in_python=in_python)
+    assert ([row.task_id for row in slipped.differing()], slipped.matching) == ([world.task.pk], 1)
+    lighting = baseline_compare(world.show, award, CURRENT_PLAN, department_id=world.lighting.pk, in_python=in_python)
+    assert [row.task_id for row in lighting.differing()] == [world.lighting_task.pk, new_task.pk]
+    assert summary(lighting.show) == SHOW_SUMMARY  # the filters choose rows, never the summaries
+    by_sequence = baseline_compare(world.show, award, CURRENT_PLAN, sequence_id=world.sequence.pk, in_python=in_python)
+    assert by_sequence.matching == 4
+    # Pages: in breakdown order, or by task id after a cursor.
+    assert [row.task_id for row in comparison.page(offset=1, limit=2)] == [
         world.lighting_task.pk,
-        new_task.pk,
+        world.artist_2_task.pk,
     ]
+    ids = sorted([world.task.pk, world.lighting_task.pk, world.artist_2_task.pk, new_task.pk])
+    assert [row.task_id for row in comparison.page(order="task", after_task_id=ids[1], limit=5)] == ids[2:]
 
 
-def test_two_baselines_compare_like_a_baseline_and_the_plan_it_froze(world):
+@BOTH_PATHS
+def test_two_baselines_compare_like_a_baseline_and_the_plan_it_froze(world, in_python):
     award = freeze(world)
     new_task = replan(world)
     replanned = freeze(world, "Re-plan")
-    comparison = baseline_compare(world.show, award, replanned)
+    comparison = baseline_compare(world.show, award, replanned, in_python=in_python)
     assert by_task(comparison) == expected_rows(world, new_task)
     assert summary(comparison.show) == SHOW_SUMMARY
     # The other way round, every delta changes sign.
-    reverse_rows = by_task(baseline_compare(world.show, replanned, award))
+    reverse_rows = by_task(baseline_compare(world.show, replanned, award, in_python=in_python))
     assert reverse_rows[world.task.pk] == (None, Decimal("-0.50"), 0, -1, False, True)
     assert reverse_rows[world.artist_2_task.pk] == (None, Decimal("0.00"), 0, 3, True, False)
     assert reverse_rows[new_task.pk][0] == "a"
 
 
-def test_a_slip_over_a_weekend_and_a_holiday(world):
+@BOTH_PATHS
+def test_a_slip_over_a_weekend_and_a_holiday(world, in_python):
     award = freeze(world)
     # Due Fri 6 March -> Mon 9 (the holiday): no working day added; -> Sat 7: none either; -> Fri 13: 4.
     for due, slip in ((D(2026, 3, 9), 0), (D(2026, 3, 7), 0), (D(2026, 3, 13), 4)):
         Task.objects.filter(pk=world.task.pk).update(due_date=due)
-        row = next(r for r in baseline_compare(world.show, award, CURRENT_PLAN).rows if r.task_id == world.task.pk)
+        comparison = baseline_compare(world.show, award, CURRENT_PLAN, in_python=in_python)
+        row = next(r for r in comparison.rows if r.task_id == world.task.pk)
         assert row.due_slip == slip, due
 
 
-def test_comparing_a_plan_with_itself_finds_nothing(world):
+@BOTH_PATHS
+def test_comparing_a_plan_with_itself_finds_nothing(world, in_python):
     award = freeze(world)
-    comparison = baseline_compare(world.show, award, CURRENT_PLAN)
-    assert comparison.differing() == []
+    comparison = baseline_compare(world.show, award, CURRENT_PLAN, in_python=in_python)
+    assert (comparison.differing(), comparison.matching) == ([], 0)
     assert summary(comparison.show)["changed"] == 0
+
+
+@BOTH_PATHS
+def test_a_show_without_tasks_compares_to_zeros(world, in_python):
+    Task.objects.filter(shot__show=world.show).update(status=TaskStatus.OMITTED)
+    comparison = baseline_compare(world.show, CURRENT_PLAN, CURRENT_PLAN, in_python=in_python)
+    assert (comparison.rows, comparison.departments, summary(comparison.show)["tasks"]) == ([], [], (0, 0))
 
 
 # --- Pages ------------------------------------------------------------------------------------------------------
