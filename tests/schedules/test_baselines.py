@@ -538,3 +538,28 @@ def test_query_counts_do_not_grow_with_the_show(client, world, page):
         }[page]
         counts.append(count_queries(http, url))
     assert counts[0] == counts[1]
+
+
+# --- Demo data --------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_replan_differs_from_the_award_plan(world):
+    award = freeze(world)
+    replanned = baselines.seed_baseline_demo(world.show, world.people, D(2026, 3, 2))
+    assert (replanned.name, replanned.is_active, replanned.created_by) == (
+        "Re-plan after client screening",
+        False,
+        world.people["producer"],
+    )
+    # Lighting bids up 20%; the last sequence's dues five working days later (Mon 9 March is a holiday).
+    assert rows_of(replanned) == sorted(
+        [
+            (world.task.pk, Decimal("2.50"), D(2026, 3, 2), D(2026, 3, 16)),
+            (world.artist_2_task.pk, Decimal("2.00"), D(2026, 3, 2), D(2026, 3, 18)),
+            (world.lighting_task.pk, Decimal("4.80"), None, None),
+        ]
+    )
+    comparison = baseline_compare(world.show, award, replanned)
+    assert (comparison.show.slipped, comparison.show.max_slip, comparison.show.net_change) == (2, 5, Decimal("0.80"))
+    assert baselines.seed_baseline_demo(world.show, world.people, D(2026, 3, 2)) is None  # once only
+    assert Baseline.objects.filter(show=world.show).count() == 2
