@@ -68,3 +68,63 @@ class BudgetLineSetInputSerializer(BudgetLineUpdateInputSerializer):
     department = serializers.SlugRelatedField(
         slug_field="code", queryset=Department.objects.all(), help_text="The department's code."
     )
+
+
+# --- The four production metrics ----------------------------------------------------------------------------------
+
+RATIO = {"max_digits": 30, "decimal_places": 10, "allow_null": True}
+
+
+class ClientSatisfactionOutputSerializer(serializers.Serializer):
+    tasks_shown = serializers.IntegerField(help_text="Tasks with a version shown in a client session.")
+    first_pass_approved = serializers.IntegerField(help_text="Of those, approved by the client at first showing.")
+    first_pass_approval_rate = serializers.DecimalField(**RATIO)
+    client_retakes = serializers.IntegerField()
+    shots_shown = serializers.IntegerField()
+    client_retakes_per_shot = serializers.DecimalField(**RATIO)
+
+
+class ScheduleVarianceOutputSerializer(serializers.Serializer):
+    bid_days = serializers.DecimalField(max_digits=30, decimal_places=10)
+    pv = serializers.DecimalField(max_digits=30, decimal_places=10)
+    ev = serializers.DecimalField(max_digits=30, decimal_places=10)
+    sv = serializers.DecimalField(max_digits=30, decimal_places=10)
+    spi = serializers.DecimalField(**RATIO)
+
+
+class ProductivityOutputSerializer(serializers.Serializer):
+    approved_frames = serializers.IntegerField()
+    hours = serializers.DecimalField(max_digits=20, decimal_places=2)
+    artist_days = serializers.DecimalField(max_digits=30, decimal_places=10)
+    approved_frames_per_artist_day = serializers.DecimalField(**RATIO)
+
+
+class ReturnOnInvestmentOutputSerializer(serializers.Serializer):
+    contract_value = MoneyField()
+    eac = MoneyField()
+    ac = MoneyField()
+    forecast = serializers.DecimalField(**RATIO, help_text="(contract value - EAC) / EAC")
+    to_date = serializers.DecimalField(**RATIO, help_text="(contract value - AC) / AC")
+
+
+class MetricsRowOutputSerializer(serializers.Serializer):
+    department = DepartmentRefSerializer(allow_null=True)
+    client = ClientSatisfactionOutputSerializer()
+    schedule = ScheduleVarianceOutputSerializer()
+    productivity = ProductivityOutputSerializer()
+
+
+class ShowMetricsRowOutputSerializer(MetricsRowOutputSerializer):
+    roi = ReturnOnInvestmentOutputSerializer()
+
+
+class ProductionMetricsOutputSerializer(serializers.Serializer):
+    show = serializers.CharField(source="show.code")
+    as_of = serializers.DateField()
+    currency = serializers.CharField(source="show.currency")
+    total = ShowMetricsRowOutputSerializer()
+    departments = MetricsRowOutputSerializer(many=True)
+
+
+class AsOfQueryInputSerializer(InputSerializer):
+    as_of = serializers.DateField(required=False, help_text="The day (its end) the figures are as of; default today.")

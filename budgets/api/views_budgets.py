@@ -6,6 +6,7 @@
     POST               /api/v1/shows/<code>/budgets/<revision>/copy/                  api:budget-copy
     POST               /api/v1/shows/<code>/budgets/<revision>/lock/                  api:budget-lock
     POST               /api/v1/shows/<code>/budgets/<revision>/unlock/                api:budget-unlock
+    GET                /api/v1/shows/<code>/production-metrics/?as_of=YYYY-MM-DD       api:show-production-metrics
     GET  POST          /api/v1/shows/<code>/budgets/<revision>/lines/                 api:budget-line-list
     GET  PATCH DELETE  /api/v1/shows/<code>/budgets/<revision>/lines/<department>/    api:budget-line-detail
 """
@@ -17,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -28,8 +30,10 @@ from studio.api.views import BAD_REQUEST, NOT_FOUND
 from studio.models import Show
 
 from .. import revisions
+from ..metrics import production_metrics
 from ..models import Budget, BudgetLine
 from .serializers_budgets import (
+    AsOfQueryInputSerializer,
     BudgetCopyInputSerializer,
     BudgetCreateInputSerializer,
     BudgetDetailOutputSerializer,
@@ -38,6 +42,7 @@ from .serializers_budgets import (
     BudgetLineUpdateInputSerializer,
     BudgetOutputSerializer,
     BudgetUpdateInputSerializer,
+    ProductionMetricsOutputSerializer,
 )
 
 NOT_A_PRODUCER = "Budgets are for the show's producers."
@@ -268,6 +273,27 @@ class BudgetLineDetailView(PipelineAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema(tags=["budgets"])
+class ProductionMetricsView(PipelineAPIView):
+    """The four production metrics of PRODUCT.md as of the end of a day, for the show and per department, exact:
+    ratios are Decimal strings at 1e-10 (null when undefined: no client session yet, no hour logged, PV 0, no
+    contract value or no CPI yet); amounts rounded to the currency's minor unit. Definitions: budgets/metrics.py."""
+
+    @extend_schema(
+        summary="A show's four production metrics as of a day",
+        parameters=[AsOfQueryInputSerializer],
+        responses={200: ProductionMetricsOutputSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request, code: str):
+        show = _money_show(request, code)
+        # Only as_of is read here; other query parameters (paging, formats) are not this endpoint's business.
+        query = AsOfQueryInputSerializer(data={k: v for k, v in request.query_params.items() if k == "as_of"})
+        query.is_valid(raise_exception=True)
+        as_of = query.validated_data.get("as_of") or timezone.localdate()
+        figures = production_metrics(show, as_of)
+        return Response(ProductionMetricsOutputSerializer(figures, context={"currency": show.currency}).data)
+
+
 REVISION = "shows/<str:code>/budgets/<int:revision>/"
 urlpatterns = [
     path("shows/<str:code>/budgets/", BudgetListView.as_view(), name="budget-list"),
@@ -277,4 +303,5 @@ urlpatterns = [
     path(f"{REVISION}unlock/", BudgetUnlockView.as_view(), name="budget-unlock"),
     path(f"{REVISION}lines/", BudgetLineListView.as_view(), name="budget-line-list"),
     path(f"{REVISION}lines/<str:department>/", BudgetLineDetailView.as_view(), name="budget-line-detail"),
+    path("shows/<str:code>/production-metrics/", ProductionMetricsView.as_view(), name="show-production-metrics"),
 ]

@@ -150,3 +150,39 @@ def test_list_query_count_does_not_grow(producer, show, departments):
         BudgetLineFactory(budget=budget, department=departments[0])
         BudgetLineFactory(budget=budget, department=departments[1])
     assert count() == small
+
+
+def test_production_metrics_exact(db):
+    from tests.budgets.factories_producer import build_scenario
+    from tests.budgets.test_producer_dashboard import add_money
+
+    scenario = build_scenario()
+    add_money(scenario)
+    client = APIClient()
+    client.force_authenticate(scenario.producer)
+    body = client.get("/api/v1/shows/PRD/production-metrics/?as_of=2026-03-12").json()
+    assert (body["show"], body["as_of"], body["currency"]) == ("PRD", "2026-03-12", "EUR")
+    total = body["total"]
+    assert total["department"] is None
+    assert total["client"] == {
+        "tasks_shown": 4,
+        "first_pass_approved": 2,
+        "first_pass_approval_rate": "0.5000000000",
+        "client_retakes": 2,
+        "shots_shown": 3,
+        "client_retakes_per_shot": "0.6666666667",
+    }
+    assert total["schedule"]["sv"] == "-4.0000000000"
+    assert total["schedule"]["spi"] == "0.6363636364"
+    assert total["productivity"]["approved_frames_per_artist_day"] == "33.6842105263"
+    # (180,000 - 2,553.5714...) / 2,553.5714... = 630,000,000 / 8,937,500 - 1
+    assert total["roi"] == {
+        "contract_value": "180000.00",
+        "eac": "2553.57",
+        "ac": "1625.00",
+        "forecast": "69.4895104895",
+        "to_date": "109.7692307692",
+    }
+    assert [row["department"]["code"] for row in body["departments"]] == ["ANIM", "LGT"]
+    assert "roi" not in body["departments"][0]
+    assert client.get("/api/v1/shows/PRD/production-metrics/?as_of=2026-02-30").status_code == 400

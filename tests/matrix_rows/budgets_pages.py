@@ -52,6 +52,7 @@ ROWS: dict[str, Row] = {
     "api:budget-unlock": Row(of("api:budget-unlock", **REVISION), API_POST_ONLY, API_POST_ONLY),
     "api:budget-line-list": Row(of("api:budget-line-list", **REVISION), API_MONEY, API_MONEY_OTHER),
     "api:budget-line-detail": Row(of("api:budget-line-detail", **LINE), API_MONEY, API_MONEY_OTHER),
+    "api:show-production-metrics": Row(of("api:show-production-metrics", **SHOW), API_MONEY, API_MONEY_OTHER),
     "budgets:producer_overview": Row(
         fixed("budgets:producer_overview"), page(403, producer=200, admin=200, client=404)
     ),
