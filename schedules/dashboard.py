@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Exists, F, FilteredRelation, Max, OuterRef, Q, QuerySet, When
+from django.utils import timezone
 
 from shots.models import Task
 from shots.workflow import DONE_STATUSES, TaskStatus
 from studio.models import Department, Show
 
-from . import earned_value
+from . import earned_value, services
 from .models import EarnedValueSnapshot, Milestone, TimeLog
 
 AT_RISK_WORKING_DAYS = 5
@@ -32,7 +33,9 @@ MILESTONE_HORIZON_DAYS = 60
 NOT_OPEN = (*DONE_STATUSES, TaskStatus.OMITTED)
 # Submitted or finished: the task is no longer at risk of missing its due date through lack of work.
 SUBMITTED = (TaskStatus.PENDING_REVIEW, *DONE_STATUSES, TaskStatus.OMITTED)
-SPI_PLACES = Decimal("0.01")
+# Line colours that read on the dark theme, one per department in order; the whole show in the text colour, dashed.
+CHART_COLOURS = ("#60a5fa", "#f472b6", "#34d399", "#fbbf24", "#a78bfa", "#f87171", "#22d3ee", "#fb923c", "#a3e635")
+SHOW_COLOUR = "#e5e7eb"
 
 
 # --- Variance per department ---------------------------------------------------------------------------------
@@ -109,17 +112,29 @@ class Trend:
     def is_empty(self) -> bool:
         return not self.dates
 
-    def table(self) -> list[tuple[dt.date, list[tuple[Decimal | None, Decimal | None]]]]:
-        """Per date, per series: (SPI, SV); None where that series has no snapshot that day."""
-        return [(day, [(s.spi.get(day), s.sv.get(day)) for s in self.series]) for day in self.dates]
+    def table(self) -> list[tuple[dt.date, list[tuple[str, str]]]]:
+        """Per date, per series: SPI and SV as shown (two places, half-up); "—" where the series has no figure."""
+        return [
+            (day, [(_table_number(s.spi.get(day)), _table_number(s.sv.get(day))) for s in self.series])
+            for day in self.dates
+        ]
 
     def chart(self, figure: str) -> dict:
         """A Chart.js line chart config of `figure` ("spi" or "sv") for charts.js: decimal strings, null for gaps."""
         datasets = []
-        for s in self.series:
+        for i, s in enumerate(self.series):
             values = getattr(s, figure)
             data = [_chart_number(values.get(day)) for day in self.dates]
-            dataset = {"label": s.label, "data": data, "spanGaps": True, "pointRadius": 2, "borderWidth": 2}
+            colour = SHOW_COLOUR if s.department is None else CHART_COLOURS[i % len(CHART_COLOURS)]
+            dataset = {
+                "label": s.label,
+                "data": data,
+                "spanGaps": True,
+                "pointRadius": 2,
+                "borderWidth": 2,
+                "borderColor": colour,
+                "backgroundColor": colour,
+            }
             if s.department is None:
                 dataset.update(borderDash=[6, 4], borderWidth=3)
             datasets.append(dataset)
@@ -133,6 +148,10 @@ class Trend:
                 "plugins": {"legend": {"position": "bottom"}},
             },
         }
+
+
+def _table_number(value: Decimal | None) -> str:
+    return "—" if value is None else str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def _chart_number(value: Decimal | None) -> str | None:
@@ -249,3 +268,17 @@ def milestones(show: Show, as_of: dt.date, days: int = MILESTONE_HORIZON_DAYS) -
     upcoming = list(base.filter(date__range=(as_of, until)).order_by("date", "name", "pk"))
     last_passed = base.filter(date__lt=as_of).order_by("-date", "-pk").first()
     return Milestones(as_of=as_of, upcoming=upcoming, last_passed=last_passed, until=until)
+
+
+# --- Demo data ---------------------------------------------------------------------------------------------------
+
+
+def seed_schedule_dashboard_demo(show: Show, *, days: int = 30, today: dt.date | None = None) -> int:
+    """A trend for the demo: the show's earned-value snapshots of the last `days` days (today included), written by
+    schedules.services.ev_recompute as the nightly run would have. Statuses have no history, so each past day's EV
+    is today's; PV and AC follow the plan and the time logs day by day. Idempotent (each day's rows are replaced).
+    Returns the number of days written."""
+    today = today or timezone.localdate()
+    for back in range(days - 1, -1, -1):
+        services.ev_recompute(show_id=show.pk, as_of=today - dt.timedelta(days=back))
+    return days

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Window
 
@@ -104,6 +105,8 @@ def capacity_days(
 ) -> Decimal:
     """A person's capacity in days over [start, end] (both inclusive): each working day of the show that is not
     one of the person's days off, counted at the part-time fraction in force that day. Exact."""
+    if not days_off and not part_times:
+        return Decimal(calendar.working_days_between(start, end))  # full time, nothing off: no walk over the days
     total = Decimal(0)
     day = start
     while day <= end:
@@ -121,16 +124,29 @@ def bid_share(bid_days: Decimal, assignee_count: int) -> Fraction:
     return Fraction(bid_days) / assignee_count
 
 
-def spread_in(
-    calendar: ShowCalendar, share: Fraction, start: dt.date, due: dt.date, first: dt.date, last: dt.date
-) -> Fraction:
-    """The part of `share` falling in [first, last] when it is spread evenly over the working days of [start, due].
-    A span without any working day puts it all on its due date."""
+def week_parts(calendar: ShowCalendar, start: dt.date, due: dt.date, first_monday: dt.date, week_count: int):
+    """How a task's span [start, due] falls into `week_count` weeks from `first_monday`: (planned, {week index:
+    working days of the span in that week}), so the week's part of the bid is bid x days / planned. A span without
+    any working day counts as one day, on its due date. Weeks the span does not touch are left out."""
     planned = calendar.working_days_between(start, due)
+    first_week = max(0, (start - first_monday).days // 7)
+    last_week = min(week_count - 1, (due - first_monday).days // 7)
     if planned == 0:
-        return share if first <= due <= last else Fraction(0)
-    inside = calendar.working_days_between(max(start, first), min(due, last))
-    return share * inside / planned if inside else Fraction(0)
+        due_week = (due - first_monday).days // 7
+        return 1, ({due_week: 1} if 0 <= due_week < week_count else {})
+    parts = {}
+    for index in range(first_week, last_week + 1):
+        monday = first_monday + dt.timedelta(weeks=index)
+        days = calendar.working_days_between(max(start, monday), min(due, monday + dt.timedelta(days=6)))
+        if days:
+            parts[index] = days
+    return planned, parts
+
+
+def spread_in(calendar: ShowCalendar, share: Fraction, start: dt.date, due: dt.date, week: Week) -> Fraction:
+    """The part of `share` falling in `week` when it is spread evenly over the working days of [start, due]."""
+    planned, parts = week_parts(calendar, start, due, week.start, 1)
+    return share * parts.get(0, 0) / planned
 
 
 def as_days(value: Fraction) -> Decimal:
@@ -149,33 +165,62 @@ def _rounded(value: Fraction, quantum: Decimal) -> Decimal:
 # --- The view's rows ---------------------------------------------------------------------------------------------
 
 
-@dataclass
+def _text(value: Decimal) -> str:
+    return str(value.quantize(RATIO_QUANTUM, rounding=ROUND_HALF_UP))
+
+
 class LoadCell:
-    week: Week
-    capacity: Decimal
-    assigned_exact: Fraction = Fraction(0)
+    """One person's week. Assigned bid-days are added as integer numerators per denominator (bid in hundredths x
+    days in the week, over 100 x assignees x planned days): exact, and cheap for thousands of tasks; the sum becomes
+    one Fraction when first read."""
+
+    def __init__(self, week: Week, capacity: Decimal):
+        self.week = week
+        self.capacity = capacity
+        self._numerators: dict[int, int] = {}
+        self._exact: Fraction | None = Fraction(0)
+
+    def add(self, numerator: int, denominator: int) -> None:
+        self._numerators[denominator] = self._numerators.get(denominator, 0) + numerator
+        self._exact = None
 
     @property
+    def assigned_exact(self) -> Fraction:
+        if self._exact is None:
+            self._exact = sum(
+                (Fraction(numerator, denominator) for denominator, numerator in self._numerators.items()), Fraction(0)
+            )
+        return self._exact
+
+    @cached_property
     def assigned(self) -> Decimal:
         return as_days(self.assigned_exact)
 
-    @property
+    @cached_property
     def overloaded(self) -> bool:
         return self.assigned_exact > Fraction(self.capacity)
 
-    @property
+    @cached_property
     def ratio(self) -> Decimal | None:
         """assigned / capacity to 0.01; None when the person has no capacity that week."""
         if not self.capacity:
             return None
         return _rounded(self.assigned_exact / Fraction(self.capacity), RATIO_QUANTUM)
 
-    @property
+    @cached_property
     def pressure(self) -> Fraction | None:
         """For sorting: the exact ratio; None (worse than any ratio) when work meets no capacity."""
         if not self.capacity:
             return None if self.assigned_exact else Fraction(0)
         return self.assigned_exact / Fraction(self.capacity)
+
+    @property
+    def assigned_text(self) -> str:
+        return _text(self.assigned)
+
+    @property
+    def capacity_text(self) -> str:
+        return _text(self.capacity)
 
 
 @dataclass
@@ -193,6 +238,10 @@ class PersonLoad:
     @property
     def unscheduled_days(self) -> Decimal:
         return as_days(self.unscheduled_exact)
+
+    @property
+    def unscheduled_text(self) -> str:
+        return _text(self.unscheduled_days)
 
     @property
     def overloaded_weeks(self) -> int:
@@ -294,13 +343,16 @@ def show_load(show: Show, weeks: list[Week], *, calendar: ShowCalendar | None = 
         if (membership.role or membership.person.role) in WORKERS:
             row_of(membership.person_id)
     # Assignments of people no longer on the show are left out: the load view plans the show's own people.
+    first_monday, week_count = weeks[0].start, len(weeks)
     for person_id, bid, start, due, assignee_count in dated:
         if person_id not in people:
             continue
-        share = bid_share(bid, assignee_count)
-        for cell in row_of(person_id).cells:
-            if start <= cell.week.end and cell.week.start <= due:
-                cell.assigned_exact += spread_in(calendar, share, start, due, cell.week.start, cell.week.end)
+        cells = row_of(person_id).cells
+        planned, parts = week_parts(calendar, start, due, first_monday, week_count)
+        # bid x days / (assignees x planned), with the bid in hundredths (a two-place decimal) to stay in integers.
+        hundredths, denominator = int(bid * 100), 100 * assignee_count * planned
+        for index, days in parts.items():
+            cells[index].add(hundredths * days, denominator)
     for person_id, assignee_count, tasks, bids in unscheduled:
         if person_id not in people:
             continue

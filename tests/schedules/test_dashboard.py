@@ -385,3 +385,23 @@ def test_query_count_is_the_same_at_two_sizes():
         assert len(response.context["load"].people) == 2 * size
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+# --- Demo data ----------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_seed_writes_a_trend_the_page_draws(rbt):
+    from schedules.dashboard import seed_schedule_dashboard_demo
+
+    assert seed_schedule_dashboard_demo(rbt["show"], days=3, today=D(2026, 12, 8)) == 3
+    assert seed_schedule_dashboard_demo(rbt["show"], days=3, today=D(2026, 12, 8)) == 3  # idempotent
+    response = get(rbt["people"][Role.PRODUCER], url(as_of=AS_OF))
+    trend = response.context["trend"]
+    assert trend.dates == [D(2026, 12, 6), D(2026, 12, 7), D(2026, 12, 8)]
+    assert [series.label for series in trend.series] == ["Animation", "Lighting", "Show"]
+    # The snapshot of 8 Dec holds the live figures of the variance table.
+    show = trend.series[-1]
+    assert (show.spi[D(2026, 12, 8)], show.sv[D(2026, 12, 8)]) == (
+        response.context["variance_total"].figures.spi,
+        response.context["variance_total"].figures.sv,
+    )

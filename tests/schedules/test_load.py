@@ -109,8 +109,8 @@ def test_a_bid_is_shared_by_assignees_and_spread_over_working_days():
     share = load.bid_share(Decimal("3"), 2)
     assert share == Fraction(3, 2)
     start, due = D(2026, 12, 7), D(2026, 12, 16)
-    in_week_1 = spread_in(CALENDAR, share, start, due, WEEK_1.start, WEEK_1.end)
-    in_week_2 = spread_in(CALENDAR, share, start, due, WEEK_2.start, WEEK_2.end)
+    in_week_1 = spread_in(CALENDAR, share, start, due, WEEK_1)
+    in_week_2 = spread_in(CALENDAR, share, start, due, WEEK_2)
     assert (in_week_1, in_week_2) == (Fraction(6, 7), Fraction(9, 14))
     assert in_week_1 + in_week_2 == share  # nothing lost to rounding
     assert (load.as_days(in_week_1), load.as_days(in_week_2)) == (Decimal("0.8571428571"), Decimal("0.6428571429"))
@@ -118,23 +118,48 @@ def test_a_bid_is_shared_by_assignees_and_spread_over_working_days():
 
 def test_a_span_starting_before_the_window_counts_only_its_part_in_the_week():
     # Mon 30 Nov .. Tue 8 Dec: 5 + 2 = 7 working days; bid 7: 1 a day, 2 of them in week 1.
-    assert spread_in(CALENDAR, Fraction(7), D(2026, 11, 30), D(2026, 12, 8), WEEK_1.start, WEEK_1.end) == 2
-    assert spread_in(CALENDAR, Fraction(7), D(2026, 11, 30), D(2026, 12, 8), WEEK_2.start, WEEK_2.end) == 0
+    assert spread_in(CALENDAR, Fraction(7), D(2026, 11, 30), D(2026, 12, 8), WEEK_1) == 2
+    assert spread_in(CALENDAR, Fraction(7), D(2026, 11, 30), D(2026, 12, 8), WEEK_2) == 0
 
 
 def test_a_span_without_working_days_lands_on_its_due_date():
     # Saturday 12 to Sunday 13 December: no working day; the whole share is in week 1, none in week 2.
-    assert spread_in(CALENDAR, Fraction(2), D(2026, 12, 12), D(2026, 12, 13), WEEK_1.start, WEEK_1.end) == 2
-    assert spread_in(CALENDAR, Fraction(2), D(2026, 12, 12), D(2026, 12, 13), WEEK_2.start, WEEK_2.end) == 0
+    assert spread_in(CALENDAR, Fraction(2), D(2026, 12, 12), D(2026, 12, 13), WEEK_1) == 2
+    assert spread_in(CALENDAR, Fraction(2), D(2026, 12, 12), D(2026, 12, 13), WEEK_2) == 0
+
+
+def test_week_parts_give_each_weeks_working_days_of_the_span():
+    # Thu 3 .. Wed 16 December over three weeks from Mon 30 Nov: 2 + 4 (Wed 9 off) + 3 = 9 working days.
+    assert load.week_parts(CALENDAR, D(2026, 12, 3), D(2026, 12, 16), D(2026, 11, 30), 3) == (9, {0: 2, 1: 4, 2: 3})
+    # Only the weeks asked for: from week 1, two weeks (the first week of the span is before them).
+    assert load.week_parts(CALENDAR, D(2026, 12, 3), D(2026, 12, 16), D(2026, 12, 7), 2) == (9, {0: 4, 1: 3})
+    # A weekend-only span counts as one day on its due date; out of the weeks, nothing.
+    assert load.week_parts(CALENDAR, D(2026, 12, 12), D(2026, 12, 13), D(2026, 12, 7), 2) == (1, {0: 1})
+    assert load.week_parts(CALENDAR, D(2026, 12, 26), D(2026, 12, 27), D(2026, 12, 7), 2) == (1, {})
+
+
+def _cell(capacity: str, numerator: int, denominator: int) -> LoadCell:
+    cell = LoadCell(WEEK_1, Decimal(capacity))
+    cell.add(numerator, denominator)
+    return cell
 
 
 def test_a_cell_is_overloaded_only_above_capacity():
-    cell = LoadCell(week=WEEK_1, capacity=Decimal("4"), assigned_exact=Fraction(34, 7))
+    cell = _cell("4", 34, 7)
     assert (cell.overloaded, cell.ratio, cell.assigned) == (True, Decimal("1.21"), Decimal("4.8571428571"))
-    exactly_full = LoadCell(week=WEEK_1, capacity=Decimal("2.5"), assigned_exact=Fraction(5, 2))
+    assert (cell.assigned_text, cell.capacity_text) == ("4.86", "4.00")
+    exactly_full = _cell("2.5", 5, 2)
     assert (exactly_full.overloaded, exactly_full.ratio) == (False, Decimal("1.00"))
-    no_capacity = LoadCell(week=WEEK_1, capacity=Decimal("0"), assigned_exact=Fraction(1, 3))
+    no_capacity = _cell("0", 1, 3)
     assert (no_capacity.overloaded, no_capacity.ratio, no_capacity.pressure) == (True, None, None)
+
+
+def test_a_cell_adds_parts_exactly():
+    # Thirds and sevenths of a day add up to exactly one day: no rounding until shown.
+    cell = LoadCell(WEEK_1, Decimal("1"))
+    for numerator, denominator in [(1, 3), (1, 3), (1, 3), (3, 7), (4, 7)]:
+        cell.add(numerator, denominator)
+    assert (cell.assigned_exact, cell.overloaded) == (Fraction(2), True)
 
 
 # --- The show's load ------------------------------------------------------------------------------------------
