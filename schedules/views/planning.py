@@ -40,6 +40,7 @@ WORKING_DAYS = "schedules/planning_working_days.html"
 AVAILABILITY = "schedules/planning_availability.html"
 MY_AVAILABILITY = "schedules/planning_my_availability.html"
 LIST_LIMIT = 200  # milestones and holidays per list: a show has dozens; the limit keeps a runaway list cheap
+ROLE_LABELS = dict(Role.choices)
 PAST_DAYS_SHOWN = 60  # /my/availability/ also lists the days off of the last two months
 
 
@@ -305,7 +306,7 @@ def _availability_context(
     rows = [
         {
             "person": m.person,
-            "role": m.effective_role,
+            "role": ROLE_LABELS.get(m.effective_role, m.effective_role),
             "part_time": in_force.get(m.person_id),
             "days_off": by_person.get(m.person_id, []),
         }

@@ -34,7 +34,9 @@
     // A form was saved: ready for the next entry (its first field); a row was removed: the section's heading.
     const source = event.detail.requestConfig && event.detail.requestConfig.elt;
     if (source && source.classList && source.classList.contains("planning-form")) {
-      const first = section.querySelector(".planning-form input:not([type=hidden]), .planning-form select");
+      // The same form again (found by its id when the section holds two), else the section's form.
+      const form = (source.id && document.getElementById(source.id)) || section.querySelector(".planning-form");
+      const first = form && form.querySelector("input:not([type=hidden]), select");
       if (first) first.focus();
     } else {
       const heading = section.querySelector("h2");

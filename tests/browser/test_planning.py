@@ -54,6 +54,23 @@ def test_production_manager_adds_a_milestone_and_a_holiday_in_place(tab, live_se
     assert page.evaluate("window.__stayed") is True
     assert Holiday.objects.get().date == dt.date(2026, 12, 24)
     page.screenshot(path="/tmp/planning-working-days.png")
+
+    page.goto(f"{live_server.url}/shows/RBT/availability/")
+    page.evaluate("window.__stayed = true")
+    page.select_option("#day-off-person", label="Ana Arden")
+    page.fill("#day-off-start_date", "2026-12-28")
+    page.fill("#day-off-end_date", "2026-12-31")
+    page.fill("#day-off-note", "New year")
+    page.click("#day-off-form button[type=submit]")
+    page.locator("#days-off-table tbody td").filter(has_text="New year").wait_for()
+    page.select_option("#part-time-person", label="Ana Arden")
+    page.fill("#part-time-fraction", "0.6")
+    page.fill("#part-time-effective_from", "2026-01-01")
+    page.click("#part-time-form button[type=submit]")
+    page.locator("#part-time-table tbody td.num").filter(has_text="0.6").wait_for()
+    assert page.evaluate("window.__stayed") is True
+    assert page.locator("#people-table tbody tr:has(th:text-is('Ana Arden')) td.num").inner_text() == "0.6 part time"
+    page.screenshot(path="/tmp/planning-availability.png", full_page=True)
     assert tab.failed_responses == [(400, f"{live_server.url}/shows/RBT/milestones/")]  # the refused form above
     tab.failed_responses.clear()
     tab.console = [entry for entry in tab.console if "400" not in entry[1]]

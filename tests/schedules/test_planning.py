@@ -698,6 +698,7 @@ def test_availability_page_is_the_planners(cast, frozen_today, role, status):
         assert [d.note for d in rows[str(people["artist"])]["days_off"]] == ["Ski"]
         assert rows[str(people["supervisor"])]["part_time"].fraction == Decimal("0.60")
         assert rows[str(people["producer"])]["part_time"] is None
+        assert rows[str(people["production_manager"])]["role"] == "Production manager"
         html = body(response)
         assert "Mon 9 Nov – Fri 13 Nov" in html and "Past" not in html
 
