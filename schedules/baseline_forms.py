@@ -59,8 +59,8 @@ class BaselineRowsFilterForm(_ScopeForm):
 class CompareForm(_ScopeForm):
     """Two plans (a baseline's id, or "current" for the tasks' plan now) and the filters of the rows below."""
 
-    a = forms.ChoiceField(label="Compare")
-    b = forms.ChoiceField(label="with")
+    a = forms.ChoiceField(label="Plan A")
+    b = forms.ChoiceField(label="Plan B")
     slipped = forms.BooleanField(label="Slipped only", required=False)
 
     field_order = ["a", "b", "department", "sequence", "slipped", "page"]

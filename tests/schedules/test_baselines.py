@@ -492,7 +492,7 @@ def test_the_compare_page(client, world):
     assert [row.task_id for _, _, row in response.context["page_rows"]] == [world.task.pk]
     response = http.get(url, {"a": "999999", "b": "nope"})
     assert response.status_code == 400
-    assert "Compare: Select a valid choice." in response.content.decode()
+    assert "Plan A: Select a valid choice." in response.content.decode()
 
 
 def test_the_compare_page_without_any_baseline(client, world):
