@@ -232,8 +232,8 @@ class GanttRow:
     baseline_due: dt.date | None = None
     message: str = ""  # why the last change was refused (the row is drawn as it is in the database)
     open_form: bool = False
-    shot_url: str = ""  # links, filled in by the view
-    dates_url: str = ""
+    dates_url: str = ""  # filled in by the view, with the row's HTML
+    html: str = ""
 
     @property
     def show(self) -> Show:
@@ -283,6 +283,10 @@ class Gantt:
     @property
     def rows(self) -> list[GanttRow]:
         return [row for group in self.groups for row in group.rows]
+
+    @property
+    def any_editable(self) -> bool:
+        return any(row.editable for row in self.rows)
 
     @property
     def last_row(self) -> int:

@@ -1,9 +1,10 @@
 // Gantt charts (static module: no inline script under our CSP; SVG attributes are set, never a style attribute).
 // - Drag a bar to move the task (start and due shift by the same number of days), drag its ends to change the
-//   start or the due date. On drop the row's own date form is filled in and submitted: htmx posts it and swaps
-//   in the row the server sends back, drawn from the database (a refused change: the bar snaps back, with why).
-// - Keyboard: a bar is focusable; Enter (or Space) opens the row's date form, Esc closes it and returns to the bar.
-// - Without JavaScript the same form (in a <details>) posts and redirects back to the chart.
+//   start or the due date. On drop the chart's one date form (#gantt-editor) is filled in for that row and posted
+//   through htmx, which swaps in the row the server sends back, drawn from the database (a refused change: the bar
+//   snaps back, with the reason).
+// - Keyboard: a bar is focusable; Enter (or Space) opens the date form in a dialog, Enter saves, Esc cancels and the
+//   focus returns to the bar. "Edit dates" opens it too; without JavaScript that link leads to the task's page.
 (function () {
   "use strict";
 
@@ -76,23 +77,80 @@
     return [state.start + state.days, state.due + state.days];
   }
 
-  function rowForm(bar) {
-    const row = bar.closest("tr");
-    return row ? row.querySelector("form[data-gantt-form]") : null;
+  function rowOf(element) {
+    return element.closest("tr.gantt-row");
+  }
+
+  function editor() {
+    const dialog = document.getElementById("gantt-editor");
+    return dialog ? dialog.querySelector("form[data-gantt-editor]") : null;
+  }
+
+  // The form is filled for one row: its URL, the row version it drew, and (unless kept) its dates.
+  function fillEditor(form, row, start, due) {
+    form.action = row.dataset.url;
+    form.dataset.row = row.id;
+    form.elements.row_version.value = row.dataset.rowVersion;
+    if (start !== undefined) form.elements.start_date.value = start;
+    if (due !== undefined) form.elements.due_date.value = due;
+  }
+
+  function send(form) {
+    window.htmx.ajax("POST", form.action, { source: form, target: "#" + form.dataset.row, swap: "outerHTML" });
+  }
+
+  function openEditor(row, keepValues) {
+    const form = editor();
+    if (!form || !row || !row.dataset.url) return;
+    if (keepValues) fillEditor(form, row);
+    else fillEditor(form, row, row.dataset.start, row.dataset.due);
+    form.elements.via.value = "form";
+    document.getElementById("gantt-editor-title").textContent = "Dates of " + row.dataset.name;
+    form.closest("dialog").showModal();
+    form.elements.start_date.focus();
+  }
+
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.matches("[data-gantt-editor]") || !window.htmx) return;
+    event.preventDefault();
+    form.closest("dialog").close();
+    send(form);
+  });
+
+  document.addEventListener("click", function (event) {
+    if (!(event.target instanceof Element)) return;
+    const link = event.target.closest("a[data-gantt-edit]");
+    if (link && editor() && window.htmx) {
+      event.preventDefault();
+      openEditor(rowOf(link), false);
+      return;
+    }
+    const cancel = event.target.closest("[data-gantt-cancel]");
+    if (cancel) closeEditor();
+  });
+
+  function closeEditor() {
+    const form = editor();
+    if (!form) return;
+    form.closest("dialog").close();
+    const row = document.getElementById(form.dataset.row || "");
+    const bar = row && row.querySelector("g.gantt-bar.editable");
+    if (bar) bar.focus({ preventScroll: true });
   }
 
   document.addEventListener("pointerdown", function (event) {
     if (event.button !== 0 || !(event.target instanceof Element)) return;
     const bar = event.target.closest("g.gantt-bar.editable");
-    if (!bar || !rowForm(bar)) return;
+    if (!bar || !editor() || !window.htmx) return;
     const classes = event.target.classList;
     drag = {
       bar: bar,
       mode: classes.contains("handle-start") ? "start" : classes.contains("handle-due") ? "due" : "move",
       chart: chartOf(bar),
       x0: event.clientX,
-      start: parseDay(bar.dataset.start),
-      due: parseDay(bar.dataset.due),
+      start: parseDay(rowOf(bar).dataset.start),
+      due: parseDay(rowOf(bar).dataset.due),
       days: 0,
     };
     bar.setPointerCapture(event.pointerId);
@@ -119,12 +177,11 @@
       draw(state.bar, state.chart, state.start, state.due);
       return;
     }
-    const form = rowForm(state.bar);
-    form.elements.start_date.value = isoDay(dates[0]);
-    form.elements.due_date.value = isoDay(dates[1]);
+    const form = editor();
+    fillEditor(form, rowOf(state.bar), isoDay(dates[0]), isoDay(dates[1]));
     form.elements.via.value = "drag";
     state.bar.classList.add("saving");
-    form.requestSubmit();
+    send(form);
   }
 
   document.addEventListener("pointerup", function () {
@@ -136,13 +193,6 @@
 
   // --- Keyboard ------------------------------------------------------------------------------------------------
 
-  function openForm(bar) {
-    const form = rowForm(bar);
-    if (!form) return;
-    form.closest("details").open = true;
-    form.elements.start_date.focus();
-  }
-
   document.addEventListener("keydown", function (event) {
     const target = event.target;
     if (!(target instanceof Element) || event.altKey || event.ctrlKey || event.metaKey) return;
@@ -153,26 +203,27 @@
     }
     if (target.matches("g.gantt-bar.editable") && (event.key === "Enter" || event.key === " ")) {
       event.preventDefault();
-      openForm(target);
+      openEditor(rowOf(target), false);
       return;
     }
-    const form = target.closest("form[data-gantt-form]");
-    if (form && event.key === "Escape") {
+    if (event.key === "Escape" && target.closest("#gantt-editor")) {
       event.preventDefault();
-      form.closest("details").open = false;
-      const bar = form.closest("tr").querySelector("g.gantt-bar.editable");
-      (bar || form.closest("details").querySelector("summary")).focus();
+      closeEditor();
     }
   });
 
-  // After a row came back: the focus goes to its bar, or to its form when the server left it open (a refusal).
+  // After a row came back: a change refused from the form reopens it with what was typed (and the row version the
+  // server drew now); otherwise the focus goes to the redrawn bar.
   document.addEventListener("htmx:afterSettle", function (event) {
     const source = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (!(source instanceof Element) || !source.matches("form[data-gantt-form]")) return;
-    const row = document.querySelector(source.getAttribute("hx-target"));
+    if (!(source instanceof Element) || !source.matches("form[data-gantt-editor]")) return;
+    const row = document.getElementById(source.dataset.row);
     if (!row) return;
-    const openDetails = row.querySelector("details[open] form[data-gantt-form]");
-    const goTo = openDetails ? openDetails.elements.start_date : row.querySelector("g.gantt-bar.editable");
-    if (goTo) goTo.focus({ preventScroll: true });
+    if (row.hasAttribute("data-reopen")) {
+      openEditor(row, true);
+      return;
+    }
+    const bar = row.querySelector("g.gantt-bar.editable");
+    if (bar) bar.focus({ preventScroll: true });
   });
 })();

@@ -94,7 +94,7 @@ def test_coordinator_drags_a_bar_and_its_end_then_edits_dates_with_the_keyboard(
     # Mouse: move the whole bar three days later; both dates shift.
     drag(page, bar, 3)
     expect(first.locator("[data-dates]")).to_have_text("6 Mar – 10 Mar 2026")
-    expect(first.locator("input[name=row_version]")).to_have_value("2")  # the row came back from the server
+    expect(first).to_have_attribute("data-row-version", "2")  # the row came back from the server
     saved = task("SQ010_SH0010")
     assert (saved.start_date, saved.due_date, saved.updated_by.username) == (
         dt.date(2026, 3, 6),
@@ -107,20 +107,25 @@ def test_coordinator_drags_a_bar_and_its_end_then_edits_dates_with_the_keyboard(
     # Mouse: drag the due end two days later; the start stays.
     drag(page, first.locator("g.gantt-bar rect.handle-due"), 2)
     expect(first.locator("[data-dates]")).to_have_text("6 Mar – 12 Mar 2026")
-    expect(first.locator("input[name=row_version]")).to_have_value("3")
+    expect(first).to_have_attribute("data-row-version", "3")
     saved = task("SQ010_SH0010")
     assert (saved.start_date, saved.due_date) == (dt.date(2026, 3, 6), dt.date(2026, 3, 12))
     assert first.locator("g.gantt-bar rect.bar").get_attribute("width") == "98"
 
-    # Keyboard: focus the second bar, Enter opens its date form on the start date, Enter saves.
+    # Keyboard: focus the second bar, Enter opens the date form on its start date, Enter saves.
     second = row(page, "SQ010_SH0020")
     second.locator("g.gantt-bar").focus()
     page.keyboard.press("Enter")
-    start_input = second.locator("input[name=start_date]")
+    dialog = page.locator("#gantt-editor")
+    expect(dialog).to_be_visible()
+    expect(page.locator("#gantt-editor-title")).to_have_text("Dates of SQ010_SH0020 Animation")
+    start_input = page.locator("#gantt-editor-start")
     expect(start_input).to_be_focused()
+    expect(start_input).to_have_value("2026-03-04")
     start_input.fill("2026-03-16")
-    second.locator("input[name=due_date]").fill("2026-03-20")
+    page.locator("#gantt-editor-due").fill("2026-03-20")
     start_input.press("Enter")
+    expect(dialog).not_to_be_visible()
     expect(second.locator("[data-dates]")).to_have_text("16 Mar – 20 Mar 2026")
     saved = task("SQ010_SH0020")
     assert (saved.start_date, saved.due_date) == (dt.date(2026, 3, 16), dt.date(2026, 3, 20))
@@ -131,8 +136,9 @@ def test_coordinator_drags_a_bar_and_its_end_then_edits_dates_with_the_keyboard(
     page.keyboard.press("Enter")
     expect(start_input).to_be_focused()
     page.keyboard.press("Escape")
-    expect(second.locator("details.gantt-edit")).not_to_have_attribute("open", "")
+    expect(dialog).not_to_be_visible()
     expect(second.locator("g.gantt-bar")).to_be_focused()
+    assert task("SQ010_SH0020").row_version == 2
     tab.assert_clean()
 
 
@@ -143,7 +149,8 @@ def test_an_artist_sees_a_read_only_chart(tab, live_server, show):
     first = row(page, "SQ010_SH0010")
     bar = first.locator("g.gantt-bar")
     assert bar.get_attribute("role") == "img"
-    assert first.locator("form").count() == 0
+    assert page.locator("#gantt-editor").count() == 0
+    assert first.locator("a[data-gantt-edit]").count() == 0
     drag(page, bar.locator("rect.bar"), 3)
     page.wait_for_timeout(300)
     assert task("SQ010_SH0010").start_date == dt.date(2026, 3, 3)
