@@ -8,9 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from schedules.models import BaselineTask, Holiday
+from shots import services
 from shots.models import Task
 from shots.workflow import TaskStatus
-from studio.models import Role
+from studio.models import Person, Role
 from tests.browser.test_homes import assert_htmx_loaded, log_in
 from tests.schedules.factories import BaselineFactory, MilestoneFactory
 from tests.shots.factories import SequenceFactory, ShotFactory, TaskFactory, TaskTypeFactory
@@ -156,3 +157,34 @@ def test_an_artist_sees_a_read_only_chart(tab, live_server, show):
     assert task("SQ010_SH0010").start_date == dt.date(2026, 3, 3)
     expect(first.locator("[data-dates]")).to_have_text("3 Mar – 7 Mar 2026")
     tab.assert_clean()
+
+
+def test_a_drop_on_a_row_someone_changed_meanwhile_snaps_back_with_who_changed_it(tab, live_server, show):
+    log_in(tab, live_server, "cora", "/dailies/")
+    page = tab.page
+    page.goto(f"{live_server.url}{CHART}")
+    first = row(page, "SQ010_SH0010")
+    expect(first.locator("[data-dates]")).to_have_text("3 Mar – 7 Mar 2026")
+    # Someone else moves the task after the chart was drawn.
+    other = Person.objects.create_user(username="pia", first_name="Pia", last_name="Planner", role=Role.PRODUCER)
+    MembershipFactory(show=show, person=other)
+    services.task_update(
+        actor=other,
+        task=task("SQ010_SH0010"),
+        row_version=1,
+        start_date=dt.date(2026, 3, 9),
+        due_date=dt.date(2026, 3, 13),
+    )
+
+    drag(page, first.locator("g.gantt-bar rect.bar"), 2)
+    expect(first.locator(".gantt-message")).to_contain_text("This task was changed by Pia Planner at")
+    # The bar is drawn where the database has it now, not where it was dropped.
+    expect(first.locator("[data-dates]")).to_have_text("9 Mar – 13 Mar 2026")
+    assert first.locator("g.gantt-bar rect.bar").get_attribute("x") == str(7 * PX_PER_DAY)
+    expect(first).to_have_attribute("data-row-version", "2")
+    saved = task("SQ010_SH0010")
+    assert (saved.start_date, saved.due_date) == (dt.date(2026, 3, 9), dt.date(2026, 3, 13))
+    # The 409 is the only failure the browser saw; no script error, no CSP violation.
+    assert [status for status, _ in tab.failed_responses] == [409]
+    assert tab.csp_violations == []
+    assert tab.page_errors == []
