@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from shots.selectors import person_today
 from studio import permissions
@@ -31,7 +32,7 @@ from studio.htmx import render_page, wants_partial
 from studio.models import Department, Person, Role, Show, ShowMembership
 
 from .. import planning
-from ..models import DayOff, Holiday, Milestone, PartTime
+from ..models import DayOff, Holiday, Milestone, PartTime, StatusWeight
 from ..planning_forms import DayOffForm, HolidayForm, MilestoneForm, PartTimeForm, StatusWeightsForm
 
 MILESTONES = "schedules/milestone_list.html"
@@ -124,22 +125,31 @@ def _show_milestone(request: HttpRequest, code: str, pk: int) -> tuple[Show, Mil
 @login_required
 @require_http_methods(["GET", "POST"])
 def milestone_update(request, code: str, pk: int):
+    """A milestone's edit form: a page, or (htmx) its row of the list turned into the form, saved in place."""
     show, milestone = _show_milestone(request, code, pk)
     initial = {"name": milestone.name, "date": milestone.date, "department": milestone.department}
+    # The row's form has ids of its own: the list's add form is on the same page.
+    auto_id = f"milestone-{milestone.pk}-%s" if wants_partial(request) else "id_%s"
     if request.method == "GET":
-        form = MilestoneForm(initial=initial, departments=_departments(request.user))
-        return render_page(request, MILESTONE_FORM, {"show": show, "milestone": milestone, "form": form})
-    form = MilestoneForm(request.POST, initial=initial, departments=_departments(request.user))
+        form = MilestoneForm(initial=initial, departments=_departments(request.user), auto_id=auto_id)
+        context = {"show": show, "milestone": milestone, "form": form}
+        return render_page(request, MILESTONE_FORM, context, partial="milestone-edit-row")
+    form = MilestoneForm(request.POST, initial=initial, departments=_departments(request.user), auto_id=auto_id)
     if form.is_valid():
         try:
             planning.milestone_update(actor=request.user, milestone=milestone, **form.changes())
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"Milestone “{form.cleaned_data['name']}” saved.")
-            return redirect("schedules:milestone_list", code=show.code)
+            list_url = reverse("schedules:milestone_list", args=[show.code])
+            answer = _done(request, f"Milestone “{form.cleaned_data['name']}” saved.", list_url)
+            if answer:
+                return answer
+            # In place: the whole list again (the date may have moved the row).
+            response = render_page(request, MILESTONES, _milestone_context(request, show), partial="milestone-section")
+            return reswap(retarget(response, "#milestone-section"), "outerHTML")
     context = {"show": show, "milestone": milestone, "form": form}
-    return render_page(request, MILESTONE_FORM, context, status=400)
+    return render_page(request, MILESTONE_FORM, context, partial="milestone-edit-row", status=400)
 
 
 @require_POST
@@ -230,7 +240,7 @@ def holiday_remove(request, code: str, pk: int):
 @require_POST
 @login_required
 def status_weights(request, code: str):
-    show = _planner_show(request, code, Holiday)
+    show = _planner_show(request, code, StatusWeight)
     form = StatusWeightsForm(request.POST, table=planning.status_weight_table(show))
     if form.is_valid():
         try:

@@ -1,7 +1,7 @@
 // Planning pages (static module: no inline script under our CSP).
 // - htmx swaps a refused form back in (400: the form with its errors; 403: the reason) instead of dropping it.
-// - After a swap the focus goes where the keyboard user continues: the field in error, the next entry, or the
-//   section's heading after a removal.
+// - After a swap the focus goes where the keyboard user continues: the field in error, the row opened for editing,
+//   the next entry, or the section's heading after a removal or an edit.
 (function () {
   "use strict";
 
@@ -31,9 +31,17 @@
       invalid.focus();
       return;
     }
-    // A form was saved: ready for the next entry (its first field); a row was removed: the section's heading.
+    // A row opened for editing: its first field.
+    if (section.matches && section.matches("tr.editing")) {
+      const field = section.querySelector("input:not([type=hidden]), select");
+      if (field) field.focus();
+      return;
+    }
+    // An add form was saved: ready for the next entry (its first field); a row was removed or edited: the
+    // section's heading.
     const source = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (source && source.classList && source.classList.contains("planning-form")) {
+    const isAddForm = source && source.classList && source.classList.contains("planning-form");
+    if (isAddForm && !source.classList.contains("row-editor")) {
       // The same form again (found by its id when the section holds two), else the section's form.
       const form = (source.id && document.getElementById(source.id)) || section.querySelector(".planning-form");
       const first = form && form.querySelector("input:not([type=hidden]), select");

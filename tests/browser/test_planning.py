@@ -44,6 +44,15 @@ def test_production_manager_adds_a_milestone_and_a_holiday_in_place(tab, live_se
     assert "Date: This field is required." in page.locator("#milestone-section .form-errors").inner_text()
     assert page.evaluate("window.__stayed") is True
     page.screenshot(path="/tmp/planning-milestones.png")
+    # Edit the row in place: the Edit link turns it into a form, Save puts the list back.
+    page.click("#milestone-table a:text-is('Edit')")
+    row_form = page.locator("#milestone-table tr.editing form")
+    row_form.wait_for()
+    row_form.locator("input[name=name]").fill("Anim lock")
+    row_form.locator("button[type=submit]").click()
+    page.locator("#milestone-table tbody th").filter(has_text="Anim lock").wait_for()
+    assert Milestone.objects.get().name == "Anim lock"
+    assert page.evaluate("window.__stayed") is True
 
     page.goto(f"{live_server.url}/shows/RBT/working-days/")
     page.evaluate("window.__stayed = true")

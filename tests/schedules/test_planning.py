@@ -587,6 +587,27 @@ def test_editing_and_deleting_a_milestone(cast, frozen_today):
     assert client.get(f"/shows/RBT/milestones/{elsewhere.pk}/edit/").status_code == 404
 
 
+def test_editing_a_milestone_in_place_with_htmx(cast, frozen_today):
+    show, _, animation, people = cast
+    milestone = Milestone.objects.create(show=show, name="Lock", date=D(2026, 12, 18))
+    client = client_as(people["producer"])
+    edit = f"/shows/RBT/milestones/{milestone.pk}/edit/"
+    response = client.get(edit, headers=HTMX)
+    html = body(response)
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<tr id="milestone-{milestone.pk}" class="editing">')
+    assert f'id="milestone-{milestone.pk}-name"' in html and "<html" not in html
+    response = client.post(edit, {"name": "Lock", "date": "2026-02-30"}, headers=HTMX)
+    assert response.status_code == 400
+    assert f'href="#milestone-{milestone.pk}-date"' in body(response) and "Enter a valid date." in body(response)
+    response = client.post(edit, {"name": "Anim lock", "date": "2026-12-21", "department": animation.pk}, headers=HTMX)
+    assert response.status_code == 200
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#milestone-section", "outerHTML")
+    assert body(response).lstrip().startswith('<section id="milestone-section"')
+    assert "Anim lock" in body(response)
+    assert Milestone.objects.values_list("name", "date").get() == ("Anim lock", D(2026, 12, 21))
+
+
 # --- Working days page -------------------------------------------------------------------------------------------
 
 
