@@ -707,6 +707,27 @@ def test_a_person_week_is_editable_by_planners_and_read_only_for_coordinators(ca
     assert TimeLog.objects.get(person=week_logs, task=task, date=dt.date(2026, 3, 10)).hours == Decimal("1")
 
 
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("artist", 403),  # their own hours: on My timesheet, not on the show's pages
+        ("supervisor", 403),
+        ("coordinator", 403),
+        ("production_manager", 200),
+        ("producer", 200),
+        ("admin", 200),
+        ("client", 404),
+        ("other_producer", 404),
+    ],
+)
+def test_who_changes_a_persons_hours_from_the_shows_timesheets(cast, week_logs, role, status):
+    task = cast["tasks"][0]
+    response = post_cell(logged_in(cast["people"][role]), task, "1", url="/shows/RBT/timesheets/artist/cell/", **HTMX)
+    assert response.status_code == status
+    hours = TimeLog.objects.get(person=week_logs, task=task, date=dt.date(2026, 3, 10)).hours
+    assert hours == (Decimal("1") if status == 200 else Decimal("4.5"))
+
+
 def test_a_person_week_on_a_show_holds_only_that_shows_tasks(cast, week_logs):
     other = cast["other"]
     MembershipFactory(person=week_logs, show=other)
