@@ -187,6 +187,30 @@ def _page_links(request: HttpRequest, chart: Gantt) -> dict:
     return links
 
 
+def _window_links(request: HttpRequest, window: Window) -> dict:
+    """The same filters over the window as long before this one, and after it."""
+    params = request.GET.copy()
+    for name in ("page", "from", "to"):
+        params.pop(name, None)
+    step = dt.timedelta(days=window.days)
+
+    def url(start: dt.date) -> str:
+        query = params.copy()
+        query["from"], query["to"] = start.isoformat(), (start + step - dt.timedelta(days=1)).isoformat()
+        return f"{request.path}?{query.urlencode()}"
+
+    links = {}
+    try:
+        links["earlier_url"] = url(window.start - step)
+    except OverflowError:
+        pass
+    try:
+        links["later_url"] = url(window.start + step)
+    except OverflowError:
+        pass
+    return links
+
+
 def _render_chart(request: HttpRequest, context: dict, form: WindowForm, build) -> HttpResponse:
     """The page (htmx: the chart only) once the filters are valid; the page with their errors (400) otherwise."""
     context.update(form=form, next_url=request.get_full_path())
@@ -194,8 +218,11 @@ def _render_chart(request: HttpRequest, context: dict, form: WindowForm, build) 
         context["chart"] = None
         return render_page(request, GANTT, context, partial="gantt-chart", status=400)
     chart = build(form)
+    # The date fields show the window drawn, also when it is the default one.
+    form.data = form.data.copy()
+    form.data["from"], form.data["to"] = chart.window.start.isoformat(), chart.window.end.isoformat()
     draw_rows(chart.rows, chart.window, request.get_full_path())
-    context.update(chart=chart, **_page_links(request, chart))
+    context.update(chart=chart, **_page_links(request, chart), **_window_links(request, chart.window))
     return render_page(request, GANTT, context, partial="gantt-chart")
 
 

@@ -17,6 +17,7 @@ from schedules.calendar import ShowCalendar
 from schedules.gantt import GanttFilters, Span, Tick, Window
 from schedules.models import BaselineTask, EarnedValueState, Holiday
 from shots.models import Task
+from shots.selectors import person_today
 from shots.workflow import TaskStatus
 from studio.models import Person, Role
 from tests.schedules.factories import BaselineFactory, MilestoneFactory
@@ -676,3 +677,17 @@ def test_a_saved_drop_asks_the_database_a_fixed_number_of_times(studio):
     with CaptureQueriesContext(connection) as many:
         post_dates(studio, "pia", task, "2026-03-06", "2026-03-12")
     assert len(few) == len(many)
+
+
+def test_the_date_fields_show_the_window_and_links_move_it_by_its_length(studio):
+    response = studio.client("pia").get(f"{URL}?sequence=all&{WINDOW_QUERY}&page=1")
+    body = response.content.decode()
+    assert '<input type="date" name="from" value="2026-03-02"' in body
+    assert '<input type="date" name="to" value="2026-03-29"' in body
+    assert f'<a href="{URL}?sequence=all&amp;from=2026-02-02&amp;to=2026-03-01" rel="prev">← Earlier</a>' in body
+    assert f'<a href="{URL}?sequence=all&amp;from=2026-03-30&amp;to=2026-04-26">Later →</a>' in body
+    # Without dates: the default window (from a week ago, twelve weeks) is written in the fields.
+    today = person_today(studio.people["pia"])
+    body = studio.client("pia").get(URL).content.decode()
+    assert f'<input type="date" name="from" value="{(today - dt.timedelta(days=7)).isoformat()}"' in body
+    assert f'<input type="date" name="to" value="{(today + dt.timedelta(days=76)).isoformat()}"' in body
