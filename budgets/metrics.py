@@ -40,10 +40,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
-from dailies.models import Note, NoteCategory, ReviewItem, SessionKind, StatusChange
+from dailies.models import Note, NoteCategory, ReviewItem, ReviewSession, SessionKind, StatusChange, Version
 from schedules import earned_value
 from schedules.models import TimeLog
 from shots.models import Shot, Task, TaskType
@@ -165,30 +165,45 @@ def _client_items(show: Show, as_of: dt.date):
 
 
 def _first_pass_counts(show: Show, as_of: dt.date) -> dict[int, tuple[int, int]]:
-    """Per department: (tasks with a version shown to the client, of which the first shown was approved)."""
-    first_shown = (
-        _client_items(show, as_of)
-        .filter(version__task_id=OuterRef("pk"))
-        .order_by("session__date", "version__number", "version_id")
-        .values("version_id")[:1]
-    )
-    approving = Note.objects.filter(
-        version_id=OuterRef("first_shown"),
-        category=NoteCategory.CLIENT,
-        status_change=StatusChange.APPROVE,
-        created_at__lt=end_of_day(as_of),
-    )
-    rows = (
-        Task.objects.filter(shot__show_id=show.pk)
-        .exclude(status=TaskStatus.OMITTED)
-        .annotate(first_shown=Subquery(first_shown, output_field=IntegerField()))
-        .filter(first_shown__isnull=False)
-        .annotate(approved=Exists(approving))
-        .values("task_type__department_id")
-        .annotate(shown=Count("pk"), approved_count=Count("pk", filter=Q(approved=True)))
-        .order_by()
-    )
-    return {row["task_type__department_id"]: (row["shown"], row["approved_count"]) for row in rows}
+    """Per department: (tasks with a version shown to the client, of which the first shown was approved).
+
+    One statement: the client items ranked per task by (session date, version number) with ROW_NUMBER (PostgreSQL
+    and SQLite alike), the first of each task checked for an approving client note."""
+    item, session, version = (m._meta.db_table for m in (ReviewItem, ReviewSession, Version))
+    task, task_type, note = Task._meta.db_table, TaskType._meta.db_table, Note._meta.db_table
+    sql = f"""
+        WITH ranked AS (
+            SELECT ri.version_id, tt.department_id,
+                   ROW_NUMBER() OVER (PARTITION BY v.task_id ORDER BY s.date, v.number, v.id) AS rank_in_task
+            FROM {item} ri
+            JOIN {session} s ON s.id = ri.session_id
+            JOIN {version} v ON v.id = ri.version_id
+            JOIN {task} t ON t.id = v.task_id
+            JOIN {task_type} tt ON tt.id = t.task_type_id
+            WHERE s.show_id = %s AND s.kind = %s AND s.date <= %s AND t.status <> %s
+        )
+        SELECT r.department_id, COUNT(*),
+               SUM(CASE WHEN EXISTS (
+                   SELECT 1 FROM {note} n
+                   WHERE n.version_id = r.version_id AND n.category = %s AND n.status_change = %s
+                     AND n.created_at < %s
+               ) THEN 1 ELSE 0 END)
+        FROM ranked r
+        WHERE r.rank_in_task = 1
+        GROUP BY r.department_id
+    """
+    params = [
+        show.pk,
+        SessionKind.CLIENT.value,
+        as_of,
+        TaskStatus.OMITTED.value,
+        NoteCategory.CLIENT.value,
+        StatusChange.APPROVE.value,
+        connection.ops.adapt_datetimefield_value(end_of_day(as_of)),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {department_id: (int(shown), int(approved)) for department_id, shown, approved in cursor.fetchall()}
 
 
 def _client_retakes(show: Show, as_of: dt.date) -> dict[int, int]:
