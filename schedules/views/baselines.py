@@ -14,6 +14,8 @@ producers (and admins) change them, anyone else gets a 403. Clients and people o
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -278,17 +280,44 @@ def baseline_compare(request, code: str):
         .only("id", "shot__code", "shot__sequence_id", "task_type__name", "task_type__department_id")
         .in_bulk([row.task_id for row in page.object_list])
     )
+    summaries = [(departments.get(s.key), s) for s in comparison.departments]
     context.update(
         comparison=comparison,
+        chart_json=json.dumps(_bid_chart(summaries, services.side_label(a), services.side_label(b))),
         a_label=services.side_label(a),
         b_label=services.side_label(b),
-        summaries=[(departments.get(s.key), s) for s in comparison.departments],
+        summaries=summaries,
         page=page,
         page_rows=[(tasks[row.task_id], departments.get(row.department_id), row) for row in page.object_list],
         differing_count=comparison.matching,
         query=_query_without_page(request),
     )
     return render_page(request, COMPARE, context, partial="compare-results")
+
+
+def _bid_chart(summaries: list, a_label: str, b_label: str) -> dict:
+    """A Chart.js bar chart of the bid days per department in each plan (the summary table has the same figures).
+    Floats only for drawing: the figures people read are the table's Decimals."""
+    labels = [department.name if department else "—" for department, _ in summaries]
+    return {
+        "type": "bar",
+        "data": {
+            "labels": labels,
+            "datasets": [
+                {
+                    "label": f"A: {a_label}",
+                    "data": [float(s.bid_days_a) for _, s in summaries],
+                    "backgroundColor": "#60a5fa",
+                },
+                {
+                    "label": f"B: {b_label}",
+                    "data": [float(s.bid_days_b) for _, s in summaries],
+                    "backgroundColor": "#f59e0b",
+                },
+            ],
+        },
+        "options": {"scales": {"y": {"beginAtZero": True, "title": {"display": True, "text": "Bid days"}}}},
+    }
 
 
 class PagedComparison:
