@@ -132,3 +132,25 @@ def build_cost_scenario(code: str = "CST") -> Scenario:
     BudgetLineFactory(budget=locked, department=anm, days=Decimal("30"), amount=Decimal("12000.00"))
     BudgetLineFactory(budget=locked, department=lgt, days=Decimal("20"), amount=Decimal("9000.00"))
     return Scenario(show=show, anm=anm, lgt=lgt, people=people, tasks=tasks)
+
+
+def show_cast(show: Show, prefix: str | None = None) -> dict[str, Person]:
+    """One person per role on the show (the admin is studio-wide), for the access tests."""
+    prefix = prefix or show.code.lower()
+    cast = {}
+    for role in (
+        Role.ARTIST,
+        Role.SUPERVISOR,
+        Role.COORDINATOR,
+        Role.PRODUCTION_MANAGER,
+        Role.PRODUCER,
+        Role.CLIENT,
+        Role.ADMIN,
+    ):
+        person = PersonFactory(
+            username=f"{prefix}-{role}", role=role, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN
+        )
+        if role != Role.ADMIN:
+            MembershipFactory(person=person, show=show)
+        cast[str(role)] = person
+    return cast
