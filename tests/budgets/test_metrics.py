@@ -165,3 +165,14 @@ def test_nightly_snapshots_cover_active_shows_yesterday_and_today(scenario):
     assert production_snapshot_active_shows(today=dt.date(2026, 3, 13)) == [scenario.show.pk]
     dates = sorted(set(ProductionSnapshot.objects.filter(show=scenario.show).values_list("date", flat=True)))
     assert dates == [AS_OF, dt.date(2026, 3, 13)]
+
+
+def test_beat_takes_the_production_snapshots_every_night_after_earned_value(settings, scenario):
+    from budgets.models import ProductionSnapshot
+    from budgets.tasks import take_production_snapshots_nightly
+
+    entry = settings.CELERY_BEAT_SCHEDULE["take-production-snapshots-nightly"]
+    assert entry["task"] == "budgets.tasks.take_production_snapshots_nightly"
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {45})  # after the 00:15 earned value
+    assert take_production_snapshots_nightly.apply().get() == 1
+    assert ProductionSnapshot.objects.filter(show=scenario.show, department__isnull=True).count() == 2
