@@ -1,24 +1,20 @@
-"""Cursor pages over rows computed in Python (a comparison, per-task earned value), keyed by task id.
+"""Cursor pages over computed rows (a comparison, per-task earned value), keyed by task id.
 
-The rows are figures of a whole show computed in a fixed number of queries, so they cannot come from a queryset
-that DRF's CursorPagination pages. This pages them the same way for the caller: rows in task-id order, an opaque
-`cursor` (the last task id of the page) in a `next` URL, `page_size` up to 1000 (default 100). A cursor this
-endpoint did not give is a 400 naming `cursor`, never a 500.
+The rows are figures computed by one statement, not a queryset DRF's CursorPagination could page. They are paged
+the same way for the caller: rows in task-id order, an opaque `cursor` (the last task id of the page) in a `next`
+URL, `page_size` up to 1000 (default 100); the statement itself takes `task_id > cursor LIMIT page_size + 1`. A
+cursor this endpoint did not give is a 400 naming `cursor`, never a 500.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Sequence
-from typing import TypeVar
 
 from rest_framework import serializers
-from rest_framework.utils.urls import replace_query_param
 
 from shots.api.filters import MAX_ID
 
-Row = TypeVar("Row")
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 CURSOR_PREFIX = "after:"
@@ -52,20 +48,6 @@ class PagingFields(serializers.Serializer):
             return decode_cursor(value)
         except serializers.ValidationError as error:
             raise serializers.ValidationError(error.detail["cursor"]) from None
-
-
-def page_of(
-    request, rows: Sequence[Row], query: dict, *, task_id: Callable[[Row], int]
-) -> tuple[list[Row], str | None]:
-    """The page of `rows` (in task-id order) after the query's cursor, and the `next` URL (None on the last)."""
-    after = query.get("cursor")
-    size = query.get("page_size") or DEFAULT_PAGE_SIZE
-    remaining = [row for row in rows if after is None or task_id(row) > after]
-    page = remaining[:size]
-    next_url = None
-    if len(remaining) > size:
-        next_url = replace_query_param(request.build_absolute_uri(), "cursor", encode_cursor(task_id(page[-1])))
-    return page, next_url
 
 
 class PageLinksSerializer(serializers.Serializer):

@@ -7,8 +7,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
-from schedules import earned_value, services
+from schedules import earned_value, services, variance_tasks
 from schedules.models import EarnedValueSnapshot, TimeLog
 from shots.api.bulk import PipelineAPIView
 from shots.models import Sequence
@@ -17,7 +18,7 @@ from studio.api.views import BAD_REQUEST, FORBIDDEN, NOT_FOUND, SlateViewSet
 from studio.models import Department, Role, Show
 
 from .filters import TimeLogFilter
-from .paging import page_of, resolve_scope, task_briefs
+from .paging import DEFAULT_PAGE_SIZE, encode_cursor, resolve_scope, task_briefs
 from .serializers import (
     TimeLogCreateInputSerializer,
     TimeLogOutputSerializer,
@@ -203,8 +204,8 @@ class ShowVarianceHistoryView(PipelineAPIView):
 )
 class ShowVarianceTasksView(PipelineAPIView):
     """B, PV, EV, AC days, SV and SPI of each task (omitted ones left out), with the definitions of the variance
-    endpoint; filter by department and sequence code; pages in task id order. Computed live for the whole show in a
-    fixed number of queries, then paged."""
+    endpoint; filter by department and sequence code; pages in task id order. Computed live, a page at a time, in a
+    fixed number of queries (schedules.variance_tasks)."""
 
     def get(self, request, code: str):
         show = _schedule_show(request, code)
@@ -212,13 +213,19 @@ class ShowVarianceTasksView(PipelineAPIView):
         department_id, sequence_id = resolve_scope(show, query)
         as_of = query.get("as_of") or timezone.localdate()
         rules = earned_value.ShowRules.load(show)
-        rows = [
-            row
-            for row in earned_value.task_figures(show, as_of, rules=rules)
-            if (department_id is None or row.department_id == department_id)
-            and (sequence_id is None or row.sequence_id == sequence_id)
-        ]
-        page, next_url = page_of(request, rows, query, task_id=lambda row: row.task_id)
+        size = query.get("page_size") or DEFAULT_PAGE_SIZE
+        page = variance_tasks.task_figures_page(
+            rules,
+            as_of,
+            department_id=department_id,
+            sequence_id=sequence_id,
+            after_task_id=query.get("cursor"),
+            limit=size + 1,
+        )
+        next_url = None
+        if len(page) > size:
+            page = page[:size]
+            next_url = replace_query_param(request.build_absolute_uri(), "cursor", encode_cursor(page[-1].task_id))
         briefs = task_briefs(row.task_id for row in page)
         results = [
             {

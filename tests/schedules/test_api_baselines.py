@@ -418,3 +418,22 @@ def test_query_counts_do_not_grow_with_the_show(world, endpoint):
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_page_of_task_figures_is_the_same_on_both_paths(world):
+    from schedules import variance_tasks
+    from schedules.earned_value import ShowRules, task_figures
+
+    Task.objects.filter(pk=world.artist_2_task.pk).update(status=TaskStatus.WIP)
+    freeze(world)
+    grow(world, 5)
+    rules = ShowRules.load(world.show)
+    every = task_figures(world.show, D(2026, 3, 10), rules=rules)
+    ids = [row.task_id for row in every]
+    for kwargs in ({}, {"after_task_id": ids[2]}, {"department_id": world.lighting.pk}, {"sequence_id": 999}):
+        pages = [
+            variance_tasks.task_figures_page(rules, D(2026, 3, 10), limit=3, in_python=in_python, **kwargs)
+            for in_python in (False, True)
+        ]
+        assert pages[0] == pages[1], kwargs
+    assert variance_tasks.task_figures_page(rules, D(2026, 3, 10), limit=3, after_task_id=ids[2]) == every[3:6]
