@@ -70,6 +70,13 @@ def production_snapshot_take(*, show_id: int, as_of: dt.date | None = None) -> l
     variance = earned_value.rollups(show, as_of, ("department", "show"), rules=rules)
     report = cost_report(show, as_of)
     figures = production.production_metrics(show, as_of, report=report, variance=variance)
+    return production_snapshot_store(show=show, as_of=as_of, report=report, figures=figures)
+
+
+def production_snapshot_store(*, show: Show, as_of: dt.date, report, figures: production.ProductionMetrics) -> list:
+    """Replace the show's rows of `as_of` with these figures (a cost report and the metrics of that day), in one
+    transaction. Writers of one show are serialised on its row, so two at once (a retried task and the nightly
+    run, or two producers opening today's dashboard) leave one day's rows, never a unique-constraint error."""
     computed_at = timezone.now()
     rows = [_snapshot(show, as_of, report.total, figures.total, computed_at)]
     costs_by_department = {row.department_id: row for row in report.departments}
@@ -88,6 +95,7 @@ def production_snapshot_take(*, show_id: int, as_of: dt.date | None = None) -> l
             )
             rows.append(_snapshot(show, as_of, cost, empty, computed_at))
     with transaction.atomic():
+        list(Show.objects.select_for_update().filter(pk=show.pk).values_list("pk", flat=True))
         ProductionSnapshot.objects.filter(show_id=show.pk, date=as_of).delete()
         ProductionSnapshot.objects.bulk_create(rows)
     return rows

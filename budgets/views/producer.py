@@ -10,7 +10,8 @@ shows, and the department totals production managers see.
 Money pages are for the show's producers and admins: its other staff get a 403 naming no amount, its clients and
 strangers a 404. The department totals are also for the show's production managers (no rate, no person). The
 overview lists the shows where the person is a producer (admins: every show); anyone else on staff gets a 403,
-clients a 404.
+clients a 404. Opening a show's dashboard for today also stores today's production snapshot (the overview reads
+snapshots only).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ..budget_forms import AsOfForm, error_lines
 from ..dashboard import budget_vs_actuals, producer_dashboard
 from ..dashboard import department_totals as department_totals_of
 from ..dashboard import producer_overview as overview_rows
+from ..snapshots import production_snapshot_store
 from .budgets import money_show
 
 DASHBOARD = "budgets/producer_dashboard.html"
@@ -56,12 +58,12 @@ def _as_of(request: HttpRequest) -> tuple[dt.date, list[str]]:
 def _dashboard_page(request: HttpRequest, code: str, template: str, *, with_charts: bool) -> HttpResponse:
     show = money_show(request, code)
     as_of, errors = _as_of(request)
-    context = {
-        "show": show,
-        "as_of": as_of,
-        "errors": errors,
-        "dashboard": producer_dashboard(show, as_of, with_charts=with_charts),
-    }
+    dashboard = producer_dashboard(show, as_of, with_charts=with_charts)
+    if with_charts and as_of == timezone.localdate():
+        # Today's figures are computed anyway: keep them as today's snapshot, so the overview across shows (which
+        # reads snapshots only) is as fresh as the last dashboard opened, not only as last night's run.
+        production_snapshot_store(show=show, as_of=as_of, report=dashboard.report, figures=dashboard.metrics)
+    context = {"show": show, "as_of": as_of, "errors": errors, "dashboard": dashboard}
     return render(request, template, context, status=400 if errors else 200)
 
 

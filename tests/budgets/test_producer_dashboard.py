@@ -437,3 +437,16 @@ def test_the_department_totals_partial_can_be_included(scenario):
     )
     assert html.strip().startswith('<section class="department-totals"')
     assert "1,800.00 EUR" in html and "<html" not in html
+
+
+def test_todays_dashboard_keeps_todays_snapshot_for_the_overview(client, scenario):
+    http = logged_in(client, scenario.producer)
+    assert http.get(reverse("budgets:producer_overview")).context["rows"][0].date is None
+    http.get(reverse("budgets:producer_dashboard", args=["PRD"]))
+    http.get(reverse("budgets:producer_dashboard", args=["PRD"]))  # the day's rows are replaced, not added
+    today = timezone.localdate()
+    assert ProductionSnapshot.objects.filter(show=scenario.show, date=today, department__isnull=True).count() == 1
+    assert http.get(reverse("budgets:producer_overview")).context["rows"][0].date == today
+    # A past day's dashboard changes no snapshot.
+    http.get(reverse("budgets:producer_dashboard", args=["PRD"]) + Q)
+    assert not ProductionSnapshot.objects.filter(show=scenario.show, date=AS_OF).exists()
