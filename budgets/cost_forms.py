@@ -103,7 +103,8 @@ class ExpenseForm(NamedErrorsMixin, forms.Form):
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         required=False,
-        label="Freelancer (optional)",
+        label="Person (optional)",
+        help_text="The person the invoice is from, if they are on the show.",
         error_messages={"invalid_choice": "Choose someone on this show."},
     )
 
