@@ -13,7 +13,7 @@ from studio.models import Department, Person, Role, Seniority
 from .models import ExpenseKind, PersonRateKind
 from .services import MAX_DAY_RATE, MAX_FEE, parse_amount
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type="date"> reads
 
 
 class AmountField(forms.CharField):

@@ -217,6 +217,8 @@ def show_costs(request: HttpRequest, code: str) -> HttpResponse:
             start = form.cleaned_data.get("start")
         else:
             status = 400
+    if not form.is_bound:
+        form = AsOfForm(initial={"as_of": as_of})
     report = costs.cost_report(show, as_of)
     people = costs.labour_cost_by_person(show, start, as_of)
     names = report.department_names

@@ -23,7 +23,7 @@ from shots.forms import MAX_ID
 from shots.my_day_forms import add_service_errors
 from studio import permissions
 from studio.htmx import render_page
-from studio.models import Role
+from studio.models import Role, Seniority
 
 from .. import services
 from ..cost_forms import PersonRateForm, RateCardForm, RateCardUpdateForm
@@ -34,6 +34,7 @@ CARD_FORM = "budgets/rate_card_form.html"
 PERSON_FORM = "budgets/rate_person_form.html"
 NOT_A_RATE_READER = "Rates are for producers and admins."
 ADMINS_ONLY = "Only admins change rates."
+SENIORITY_ORDER = {value: i for i, value in enumerate(Seniority.values)}  # junior, mid, senior, lead
 
 
 def _rate_reader(request: HttpRequest) -> None:
