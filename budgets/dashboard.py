@@ -25,6 +25,7 @@ from . import metrics as production
 from .costs import CostFigures, CostReport, cost_history, cost_report
 from .models import BudgetLine, ProductionSnapshot
 from .money import EM_DASH, money, money_plain
+from .money import ratio as index_text  # CPI and SPI: the one formatter's ratio form ("0.95")
 
 TREND_DAYS = 180  # the trends show the last six months of daily snapshots
 BURN_UP_DAYS = 366
@@ -109,7 +110,7 @@ def _cost_row(name: str, code: str, figures: CostFigures, currency: str, finish:
         ac=money(figures.ac, currency),
         ev=money(figures.ev, currency),
         cv=money(figures.cv, currency),
-        cpi=number(figures.cpi),
+        cpi=index_text(figures.cpi),
         eac=money(figures.eac, currency),
         vac=money(figures.vac, currency),
         etc=money(figures.etc, currency),
@@ -146,7 +147,7 @@ def _metric_row(name: str, code: str, row: production.MetricsRow) -> MetricRow:
         retakes_per_shot=number(c.client_retakes_per_shot),
         retakes_counts=f"{c.client_retakes} over {c.shots_shown} shots",
         sv=number(s.sv),
-        spi=number(s.spi),
+        spi=index_text(s.spi),
         productivity=number(p.approved_frames_per_artist_day, 1),
         productivity_counts=f"{p.approved_frames} frames over {number(p.artist_days)} artist-days",
     )
@@ -395,9 +396,9 @@ def producer_dashboard(show: Show, as_of: dt.date, *, with_charts: bool = True) 
         "roi_forecast": percent(total.roi.forecast),
         "roi_to_date": percent(total.roi.to_date),
         "sv": number(total.schedule.sv),
-        "spi": number(total.schedule.spi),
+        "spi": index_text(total.schedule.spi),
         "productivity": number(total.productivity.approved_frames_per_artist_day, 1),
-        "cpi": number(report.total.cpi),
+        "cpi": index_text(report.total.cpi),
         "eac": money(report.total.eac, cur),
         "contract_value": money(show.contract_value, cur),
     }
@@ -500,9 +501,9 @@ def producer_overview(shows) -> list[OverviewRow]:
                 roi_forecast=percent(s.roi_forecast),
                 roi_to_date=percent(s.roi_to_date),
                 sv=number(s.sv_days),
-                spi=number(s.spi),
+                spi=index_text(s.spi),
                 productivity=number(s.approved_frames_per_artist_day, 1),
-                cpi=number(s.cpi),
+                cpi=index_text(s.cpi),
                 eac=money(s.eac, show.currency),
             )
         )
