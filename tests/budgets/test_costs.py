@@ -253,3 +253,17 @@ def test_money_rounds_half_up_once():
     assert money(None, "EUR") == "—"
     assert money_plain(Decimal("7725.128205"), "EUR") == "7725.13"
     assert money_plain(None, "EUR") is None
+
+
+def test_cost_history_query_count_does_not_grow_with_dates_or_data(cst):
+    def count(dates) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            costs.cost_history(cst.show, dates)
+        return len(ctx)
+
+    few = count([dt.date(2026, 3, 2), AS_OF])
+    many = [dt.date(2026, 2, 1) + dt.timedelta(days=n) for n in range(60)]
+    assert count(many) == few
+    for n in range(10):
+        ExpenseFactory(show=cst.show, department=cst.lgt, amount=Decimal("1.00"), date=dt.date(2026, 3, 1 + n))
+    assert count(many) == few
