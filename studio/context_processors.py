@@ -9,17 +9,26 @@ NAV_ITEMS = {
     "review": ("Review queue", "shots:review_queue"),
     "dailies": ("Dailies", "dailies:session_list"),
     "shows": ("Shows", "studio:show_list"),
+    "timesheet": ("My timesheet", "schedules:my_timesheet"),
+    "producer": ("Producer", "budgets:producer_overview"),
+    "rates": ("Rates", "budgets:rate_list"),
     "admin": ("Admin", "admin:index"),
 }
 NAV_BY_ROLE = {
-    Role.ARTIST: ["my_tasks", "dailies", "shows"],
-    Role.SUPERVISOR: ["review", "dailies", "my_tasks", "shows"],
-    Role.COORDINATOR: ["dailies", "review", "shows"],
-    Role.PRODUCTION_MANAGER: ["shows", "dailies", "review"],
-    Role.PRODUCER: ["shows", "dailies", "review"],
-    Role.ADMIN: ["shows", "dailies", "review", "my_tasks", "admin"],
+    Role.ARTIST: ["my_tasks", "timesheet", "dailies", "shows"],
+    Role.SUPERVISOR: ["review", "dailies", "my_tasks", "timesheet", "shows"],
+    Role.COORDINATOR: ["dailies", "review", "shows", "timesheet"],
+    Role.PRODUCTION_MANAGER: ["shows", "dailies", "review", "timesheet"],
+    Role.PRODUCER: ["shows", "producer", "dailies", "review", "rates"],
+    Role.ADMIN: ["shows", "producer", "dailies", "review", "my_tasks", "rates", "admin"],
     Role.CLIENT: ["dailies"],
 }
+# The person's own schedule pages, in the header beside their name (staff only).
+ME_ITEMS = [
+    ("My Gantt", "schedules:my_gantt"),
+    ("Availability", "schedules:my_availability"),
+    ("Calendars", "schedules:my_calendars"),
+]
 
 
 def navigation(request):
@@ -38,6 +47,10 @@ def navigation(request):
         # Counted only if the page prints the header (a partial does not): one COUNT, shared with a page showing it.
         from dailies.selectors import request_unread_count
 
+        context["me_links"] = [
+            {"label": label, "url": reverse(name), "active": request.path.startswith(reverse(name))}
+            for label, name in ME_ITEMS
+        ]
         inbox_url = reverse("dailies:inbox")
         context["inbox_link"] = {"url": inbox_url, "active": request.path.startswith(inbox_url)}
         context["unread_note_count"] = SimpleLazyObject(lambda: request_unread_count(request))

@@ -29,6 +29,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from budgets.models import Budget, BudgetLine, Expense, ExpenseKind, PersonRate, PersonRateKind, RateCard
+from budgets.snapshots import seed_producer_demo
 from dailies.models import (
     Note,
     NoteCategory,
@@ -41,8 +42,12 @@ from dailies.models import (
     Version,
     VersionStatus,
 )
+from schedules.baselines import seed_baseline_demo
+from schedules.dashboard import seed_schedule_dashboard_demo
 from schedules.models import Baseline, BaselineTask, Holiday, Milestone, TimeLog
+from schedules.planning import seed_planning_demo
 from schedules.services import ev_recompute
+from schedules.timesheets import seed_timesheet_demo
 from shots.models import BreakdownStatus, Priority, Sequence, Shot, Task, TaskTemplateItem, TaskType
 from shots.workflow import TaskStatus
 
@@ -437,6 +442,10 @@ def seed_demo(*, today: dt.date | None = None) -> DemoResult:
     for show in Show.objects.filter(code__in=[DEMO_SHOW_CODE, OTHER_SHOW_CODE]):
         show_summary_refresh(show_id=show.pk)
         ev_recompute(show_id=show.pk)  # today's variance figures, so the demo has them before the nightly run
+        if show.code in created:
+            # A month of history, as the nightly runs would have kept it, so the dashboards' trends have lines.
+            seed_schedule_dashboard_demo(show, days=30, today=today)
+            seed_producer_demo(show_id=show.pk, today=today, days=30)
     return DemoResult(created_shows=created, present_shows=present)
 
 
@@ -516,6 +525,9 @@ def _build_demo_show(ref: Reference, people: dict[str, Person], today: dt.date) 
     _demo_time_logs(planned, cal, yesterday)
     _demo_schedule(show, ref, planned, people, cal, today)
     _demo_money(show, ref, planned, people, cal, today)
+    seed_planning_demo(show, people, today)  # days off, a part-time artist
+    seed_timesheet_demo(show, people, today)  # older weeks locked by the producer
+    seed_baseline_demo(show, people, today)  # a second plan to compare with the award plan
 
 
 def _plan_demo_tasks(

@@ -48,12 +48,17 @@ def show_dashboard(request, code: str):
     show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
     summary = ShowSummary.objects.filter(show=show).first() or show_summary_refresh(show_id=show.pk)
     status_rows = [(value, label, summary.tasks_by_status.get(value, 0)) for value, label in TaskStatus.choices]
+    role = permissions.role_on_show(request.user, show)
     context = {
         "show": show,
         "summary": summary,
         "status_rows": status_rows,
         "can_import_cuts": can_import_cuts(request.user, show),
         "can_publish_notes": can_publish_notes(request.user, show),
+        "can_read_schedule": permissions.can_read_schedule(request.user, show),
+        "can_read_timesheets": role in (Role.ADMIN, Role.COORDINATOR, *permissions.PLANNERS),
+        "can_see_money": permissions.can_see_money(request.user, show),
+        "can_see_department_totals": permissions.can_see_department_totals(request.user, show),
     }
     return render_page(request, "studio/show_dashboard.html", context)
 

@@ -96,6 +96,11 @@ def schedule_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         milestones=dashboard.milestones(show, as_of),
         load=load.show_load(show, weeks, calendar=rules.calendar),
     )
+    if permissions.can_see_department_totals(request.user, show):
+        # Money per department, totals only (no rate, no person): what production managers may see of the budget.
+        from budgets.dashboard import department_totals
+
+        context["department_totals"] = department_totals(show, as_of)
     return render_page(request, TEMPLATE, context)
 
 

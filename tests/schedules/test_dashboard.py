@@ -405,3 +405,21 @@ def test_the_demo_seed_writes_a_trend_the_page_draws(rbt):
         response.context["variance_total"].figures.spi,
         response.context["variance_total"].figures.sv,
     )
+
+
+# --- Department money totals (production managers see totals, never a rate) -----------------------------------
+
+
+def test_production_managers_see_department_totals_without_rates(rbt):
+    from budgets.money import money
+    from tests.budgets.factories import BudgetFactory, BudgetLineFactory
+
+    budget = BudgetFactory(show=rbt["show"], is_locked=True, name="bid v1")
+    BudgetLineFactory(budget=budget, department=rbt["animation"], days=Decimal("7"), amount=Decimal("12345.60"))
+
+    body = get(rbt["people"][Role.PRODUCTION_MANAGER], url(as_of=AS_OF)).content.decode()
+
+    section = body.split('id="department-totals"', 1)[1].split("</section>", 1)[0]
+    assert "Animation" in section
+    assert money(Decimal("12345.60"), "EUR") in section
+    assert "day rate" not in body.lower()

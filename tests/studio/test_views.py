@@ -546,8 +546,32 @@ def test_navigation_follows_the_role(client, show):
         ("Review queue", "/review/", "page"),
         ("Dailies", "/dailies/", None),
         ("My tasks", "/my/tasks/", None),
+        ("My timesheet", "/my/timesheet/", None),
         ("Shows", "/shows/", None),
     ]
+    me = [(a.text, a.attrs["href"]) for a in page.find_all("a", cls="me-link")]
+    assert me == [("My Gantt", "/my/gantt/"), ("Availability", "/my/availability/"), ("Calendars", "/my/calendars/")]
+
+
+def test_show_dashboard_links_follow_the_role(client, show):
+    def links(role):
+        client.force_login(member(show, role) if role != Role.ADMIN else PersonFactory(role=Role.ADMIN))
+        page = parse(client.get("/shows/RBT/"))
+        return [a.text for nav in page.find("main").find_all("nav", cls="subnav") for a in nav.find_all("a")]
+
+    breakdown = ["Shots", "Breakdown", "Task template"]
+    for_all = ["Gantt", "Milestones", "Baselines", "Working days"]
+    assert links(Role.ARTIST) == [*breakdown, *for_all]
+    assert links(Role.COORDINATOR)[-1:] == ["Timesheets"]
+    assert links(Role.PRODUCTION_MANAGER)[-5:] == [
+        "Working days",
+        "Schedule dashboard",
+        "Availability",
+        "Timesheets",
+        "Department costs",
+    ]
+    assert links(Role.PRODUCER)[-4:] == ["Producer dashboard", "Budgets", "Costs", "Expenses"]
+    assert links(Role.ADMIN)[-4:] == ["Producer dashboard", "Budgets", "Costs", "Expenses"]
 
 
 # --- htmx partials ------------------------------------------------------------------------------------
