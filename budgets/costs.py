@@ -329,14 +329,18 @@ def _python_priced_logs(show: Show, start: dt.date | None, end: dt.date):
 
 def _priced_logs_sql() -> str:
     """The CTE `priced`: the show's time logs (omitted tasks left out) in [start, end], each with the rate in force
-    (NULL when none can be used), whether it is freelance labour, and why a rate is missing."""
+    (NULL when none can be used), whether it is freelance labour, and why a rate is missing.
+
+    A range join, not a lookup per log: the effective periods of a person's rates (and of each role and seniority's
+    cards) are cut at every start and every end + 1 into spans in which the same rows are in force, each span gets
+    its winner once (the latest start, then the newest row), and each log joins the one span that holds its day:
+    an equality on the person (or role and seniority) plus a range test, which PostgreSQL hashes."""
     log, task, shot, task_type = (m._meta.db_table for m in (TimeLog, Task, Shot, TaskType))
     person, person_rate, rate_card = Person._meta.db_table, PersonRate._meta.db_table, RateCard._meta.db_table
     fixed, day = PersonRateKind.CONTRACT_FIXED.value, PersonRateKind.CONTRACT_DAY.value
     return f"""
         WITH logs AS (
-            SELECT tl.id, tl.person_id, tl.date, tl.hours, tt.department_id,
-                   p.role, p.seniority, p.is_freelancer
+            SELECT tl.person_id, tl.date, tt.department_id, p.role, p.seniority, p.is_freelancer, tl.hours
             FROM {log} tl
             JOIN {task} t ON t.id = tl.task_id
             JOIN {shot} sh ON sh.id = t.shot_id
@@ -344,6 +348,43 @@ def _priced_logs_sql() -> str:
             JOIN {person} p ON p.id = tl.person_id
             WHERE sh.show_id = %(show_id)s AND t.status <> %(omitted)s
               AND tl.date <= %(end)s AND (%(start)s::date IS NULL OR tl.date >= %(start)s::date)
+        ),
+        own_rates AS (SELECT r.* FROM {person_rate} r),  -- a few rows per person of the studio
+        own_cuts AS (
+            SELECT person_id, effective_from AS cut FROM own_rates
+            UNION SELECT person_id, effective_to + 1 FROM own_rates WHERE effective_to IS NOT NULL
+        ),
+        own_spans AS (
+            SELECT person_id, cut AS s, LEAD(cut) OVER (PARTITION BY person_id ORDER BY cut) AS e FROM own_cuts
+        ),
+        own_winners AS (
+            SELECT sp.person_id, sp.s, sp.e, w.kind, w.day_rate, w.currency
+            FROM own_spans sp
+            JOIN LATERAL (
+                SELECT r.kind, r.day_rate, r.currency FROM own_rates r
+                WHERE r.person_id = sp.person_id AND r.effective_from <= sp.s
+                  AND (r.effective_to IS NULL OR r.effective_to >= sp.s)
+                ORDER BY r.effective_from DESC, r.id DESC LIMIT 1
+            ) w ON TRUE
+        ),
+        cards AS (SELECT c.* FROM {rate_card} c WHERE c.currency = %(currency)s),
+        card_cuts AS (
+            SELECT role, seniority, effective_from AS cut FROM cards
+            UNION SELECT role, seniority, effective_to + 1 FROM cards WHERE effective_to IS NOT NULL
+        ),
+        card_spans AS (
+            SELECT role, seniority, cut AS s, LEAD(cut) OVER (PARTITION BY role, seniority ORDER BY cut) AS e
+            FROM card_cuts
+        ),
+        card_winners AS (
+            SELECT sp.role, sp.seniority, sp.s, sp.e, w.day_rate
+            FROM card_spans sp
+            JOIN LATERAL (
+                SELECT c.day_rate FROM cards c
+                WHERE c.role = sp.role AND c.seniority = sp.seniority AND c.effective_from <= sp.s
+                  AND (c.effective_to IS NULL OR c.effective_to >= sp.s)
+                ORDER BY c.effective_from DESC, c.id DESC LIMIT 1
+            ) w ON TRUE
         ),
         priced AS (
             SELECT l.person_id, l.department_id, l.date, l.hours,
@@ -361,18 +402,11 @@ def _priced_logs_sql() -> str:
                        ELSE ''
                    END AS reason
             FROM logs l
-            LEFT JOIN LATERAL (
-                SELECT r.kind, r.day_rate, r.currency FROM {person_rate} r
-                WHERE r.person_id = l.person_id AND r.effective_from <= l.date
-                  AND (r.effective_to IS NULL OR r.effective_to >= l.date)
-                ORDER BY r.effective_from DESC, r.id DESC LIMIT 1
-            ) pr ON TRUE
-            LEFT JOIN LATERAL (
-                SELECT c.day_rate FROM {rate_card} c
-                WHERE c.role = l.role AND c.seniority = l.seniority AND c.currency = %(currency)s
-                  AND c.effective_from <= l.date AND (c.effective_to IS NULL OR c.effective_to >= l.date)
-                ORDER BY c.effective_from DESC, c.id DESC LIMIT 1
-            ) rc ON pr.kind IS NULL
+            LEFT JOIN own_winners pr
+              ON pr.person_id = l.person_id AND l.date >= pr.s AND (pr.e IS NULL OR l.date < pr.e)
+            LEFT JOIN card_winners rc
+              ON pr.kind IS NULL AND rc.role = l.role AND rc.seniority = l.seniority
+                 AND l.date >= rc.s AND (rc.e IS NULL OR l.date < rc.e)
         )
     """
 
