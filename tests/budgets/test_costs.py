@@ -267,3 +267,29 @@ def test_cost_history_query_count_does_not_grow_with_dates_or_data(cst):
     for n in range(10):
         ExpenseFactory(show=cst.show, department=cst.lgt, amount=Decimal("1.00"), date=dt.date(2026, 3, 1 + n))
     assert count(many) == few
+
+
+@pytest.mark.parametrize("in_python", PATHS)
+def test_overlapping_rows_the_latest_start_wins(cst, in_python):
+    """Rows written past the services (admin, a script) may overlap: on each day the row that starts latest wins,
+    and an earlier open-ended row is in force again once a later one ends."""
+    from budgets.models import RateCard
+
+    RateCard.objects.filter(role=Role.ARTIST, seniority=Seniority.MID, currency="EUR").delete()
+    RateCardFactory(role=Role.ARTIST, seniority=Seniority.MID, day_rate=Decimal("400.00"),
+                    effective_from=dt.date(2026, 1, 1))  # fmt: skip
+    RateCardFactory(role=Role.ARTIST, seniority=Seniority.MID, day_rate=Decimal("440.00"),
+                    effective_from=dt.date(2026, 3, 16))  # fmt: skip
+    # Ana: her own rate of 600 from 1 March, open-ended, and one of 1000 for 13 March only, inside it.
+    PersonRateFactory(person=cst.people["ana"], day_rate=Decimal("600.00"), effective_from=dt.date(2026, 3, 1))
+    PersonRateFactory(person=cst.people["ana"], day_rate=Decimal("1000.00"), effective_from=dt.date(2026, 3, 13),
+                      effective_to=dt.date(2026, 3, 13))  # fmt: skip
+    rows = costs.labour_cost_by_person(cst.show, None, AS_OF, in_python=in_python)
+    ana = next(r for r in rows if r.person_name == "Ana CST Costed")
+    # (7.5h x 600 (2 Mar) + 6h x 1000 (13 Mar) + 7.5h x 600 (16 Mar) + 3.75h x 600 (18 Mar)) / 7.5 = 17,250 / 7.5
+    assert cents(ana.cost) == "2300.00"
+    # The whole show, with the overlapping cards, agrees between the two paths.
+    assert (
+        costs.cost_report(cst.show, AS_OF, in_python=in_python).total
+        == costs.cost_report(cst.show, AS_OF, in_python=not in_python).total
+    )
