@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
 
 from .models import Department, Person, Role, Show, ShowMembership, ShowSummary
 
@@ -641,6 +642,23 @@ def visible_shows(person, roles: Iterable[str] | None = None) -> models.QuerySet
     if a.is_admin:
         return Show.objects.all()
     return Show.objects.filter(id__in=a.shows(roles) if roles is not None else list(a.show_roles))
+
+
+MONEY_ONLY = "Budgets, costs and expenses are for the show's producers and admins."
+
+
+def staff_show(person, code: str) -> Show:
+    """The show with this code if the person works on it as staff (or is an admin); else Http404 — another show, a
+    client's show (staff information) and a missing one answer alike."""
+    return get_object_or_404(visible_shows(person, roles=ALL_STAFF), code=code)
+
+
+def money_show(person, code: str) -> Show:
+    """The show with this code if the person may see its money: its producers and admins. The show's other staff
+    get a 403 that names no amount; its clients and strangers a 404 (staff_show)."""
+    show = staff_show(person, code)
+    require(can_see_money(person, show), MONEY_ONLY)
+    return show
 
 
 def role_on_show(person, show: Show) -> str | None:

@@ -7,15 +7,8 @@ from shots.api.serializers import DepartmentRefSerializer
 from studio.api.serializers import InputSerializer
 from studio.models import Department
 
-from ..money import money_plain
 from ..revisions import MAX_AMOUNT, MAX_DAYS
-
-
-class MoneyField(serializers.Field):
-    """An amount in the show's currency (context["currency"]), rounded once: "54000.00"; null when undefined."""
-
-    def to_representation(self, value):
-        return money_plain(value, self.context["currency"])
+from .serializers_costs import MoneyField
 
 
 class BudgetLineOutputSerializer(serializers.Serializer):

@@ -45,16 +45,9 @@ from .serializers_budgets import (
     ProductionMetricsOutputSerializer,
 )
 
-NOT_A_PRODUCER = "Budgets are for the show's producers."
-FORBIDDEN = OpenApiResponse(description=f"You are on the show, but: {NOT_A_PRODUCER}")
+FORBIDDEN = OpenApiResponse(description=f"You are on the show, but: {permissions.MONEY_ONLY}")
 MAX_REVISION = 2**31 - 1
 ZERO = Value(0, output_field=DecimalField(max_digits=16, decimal_places=2))
-
-
-def _money_show(request: Request, code: str) -> Show:
-    show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
-    permissions.require(permissions.can_see_money(request.user, show), NOT_A_PRODUCER)
-    return show
 
 
 def _budgets(show: Show):
@@ -111,7 +104,7 @@ class BudgetListView(PipelineAPIView):
         responses={200: BudgetOutputSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def get(self, request, code: str):
-        show = _money_show(request, code)
+        show = permissions.money_show(request.user, code)
         data = BudgetOutputSerializer(_budgets(show), many=True, context={"currency": show.currency}).data
         return Response({"show": show.code, "results": data})
 
@@ -121,7 +114,7 @@ class BudgetListView(PipelineAPIView):
         responses={201: BudgetDetailOutputSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, code: str):
-        show = _money_show(request, code)
+        show = permissions.money_show(request.user, code)
         data = _input(request, BudgetCreateInputSerializer)
         budget = revisions.budget_create(actor=request.user, show=show, **data)
         return _detail(show, budget, code=status.HTTP_201_CREATED)
@@ -136,7 +129,7 @@ class BudgetDetailView(PipelineAPIView):
         responses={200: BudgetDetailOutputSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def get(self, request, code: str, revision: int):
-        show = _money_show(request, code)
+        show = permissions.money_show(request.user, code)
         return _detail(show, _budget(show, revision))
 
     @extend_schema(
@@ -145,7 +138,7 @@ class BudgetDetailView(PipelineAPIView):
         responses={200: BudgetDetailOutputSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def patch(self, request, code: str, revision: int):
-        show = _money_show(request, code)
+        show = permissions.money_show(request.user, code)
         budget = _budget(show, revision)
         data = _input(request, BudgetUpdateInputSerializer, partial=True)
         revisions.budget_update(actor=request.user, budget=budget, **data)
@@ -156,7 +149,7 @@ class BudgetDetailView(PipelineAPIView):
         responses={204: None, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def delete(self, request, code: str, revision: int):
-        show = _money_show(request, code)
+        show = permissions.money_show(request.user, code)
         revisions.budget_delete(actor=request.user, budget=_budget(show, revision))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -169,7 +162,7 @@ class BudgetCopyView(PipelineAPIView):
         responses={201: BudgetDetailOutputSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, code: str, revision: int):
-        show = _money_show(request, code)
+        show = permissions.money_show(request.user, code)
         data = _input(request, BudgetCopyInputSerializer)
         copy = revisions.budget_copy(actor=request.user, budget=_budget(show, revision), **data)
         return _detail(show, copy, code=status.HTTP_201_CREATED)
@@ -183,7 +176,7 @@ class BudgetLockView(PipelineAPIView):
         responses={200: BudgetDetailOutputSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, code: str, revision: int):
-        show = _money_show(request, code)
+        show = permissions.money_show(request.user, code)
         budget = revisions.budget_lock(actor=request.user, budget=_budget(show, revision))
         return _detail(show, budget)
 
@@ -196,7 +189,7 @@ class BudgetUnlockView(PipelineAPIView):
         responses={200: BudgetDetailOutputSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, code: str, revision: int):
-        show = _money_show(request, code)
+        show = permissions.money_show(request.user, code)
         budget = revisions.budget_unlock(actor=request.user, budget=_budget(show, revision))
         return _detail(show, budget)
 
@@ -208,7 +201,7 @@ class BudgetLineListView(PipelineAPIView):
         responses={200: BudgetLineOutputSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def get(self, request, code: str, revision: int):
-        show = _money_show(request, code)
+        show = permissions.money_show(request.user, code)
         budget = _budget(show, revision)
         data = BudgetLineOutputSerializer(_lines(budget), many=True, context={"currency": show.currency}).data
         return Response({"show": show.code, "revision": budget.revision, "results": data})
@@ -225,7 +218,7 @@ class BudgetLineListView(PipelineAPIView):
         },
     )
     def post(self, request, code: str, revision: int):
-        show = _money_show(request, code)
+        show = permissions.money_show(request.user, code)
         budget = _budget(show, revision)
         data = _input(request, BudgetLineSetInputSerializer)
         existed = BudgetLine.objects.filter(budget=budget, department=data["department"]).exists()
@@ -240,7 +233,7 @@ class BudgetLineDetailView(PipelineAPIView):
         summary="One line of a revision", responses={200: BudgetLineOutputSerializer, 403: FORBIDDEN, 404: NOT_FOUND}
     )
     def get(self, request, code: str, revision: int, department: str):
-        show = _money_show(request, code)
+        show = permissions.money_show(request.user, code)
         line = _line(_budget(show, revision), department)
         return Response(BudgetLineOutputSerializer(line, context={"currency": show.currency}).data)
 
@@ -250,7 +243,7 @@ class BudgetLineDetailView(PipelineAPIView):
         responses={200: BudgetLineOutputSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def patch(self, request, code: str, revision: int, department: str):
-        show = _money_show(request, code)
+        show = permissions.money_show(request.user, code)
         budget = _budget(show, revision)
         line = _line(budget, department)
         data = _input(request, BudgetLineUpdateInputSerializer, partial=True)
@@ -268,7 +261,7 @@ class BudgetLineDetailView(PipelineAPIView):
         responses={204: None, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def delete(self, request, code: str, revision: int, department: str):
-        show = _money_show(request, code)
+        show = permissions.money_show(request.user, code)
         revisions.budget_line_delete(actor=request.user, line=_line(_budget(show, revision), department))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -285,7 +278,7 @@ class ProductionMetricsView(PipelineAPIView):
         responses={200: ProductionMetricsOutputSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def get(self, request, code: str):
-        show = _money_show(request, code)
+        show = permissions.money_show(request.user, code)
         # Only as_of is read here; other query parameters (paging, formats) are not this endpoint's business.
         query = AsOfQueryInputSerializer(data={k: v for k, v in request.query_params.items() if k == "as_of"})
         query.is_valid(raise_exception=True)

@@ -25,7 +25,7 @@ from shots.api.bulk import PipelineAPIView
 from shots.forms import MAX_ID
 from studio import permissions
 from studio.api.views import BAD_REQUEST, FORBIDDEN, NOT_FOUND, SlateViewSet
-from studio.models import Role, Show
+from studio.models import Role
 
 from .serializers_costs import (
     CostsQueryInputSerializer,
@@ -43,9 +43,8 @@ from .serializers_costs import (
 
 NOT_A_RATE_READER = "Rates are for producers and admins."
 ADMINS_ONLY = "Only admins change rates."
-NOT_A_PRODUCER = "Expenses and costs are for the show's producers and admins."
 RATE_FORBIDDEN = OpenApiResponse(description=f"{NOT_A_RATE_READER} {ADMINS_ONLY}")
-MONEY_FORBIDDEN = OpenApiResponse(description=f"You are on the show, but: {NOT_A_PRODUCER}")
+MONEY_FORBIDDEN = OpenApiResponse(description=f"You are on the show, but: {permissions.MONEY_ONLY}")
 
 
 def require_rate_reader(request) -> None:
@@ -60,12 +59,6 @@ def require_rate_reader(request) -> None:
 def require_admin(request) -> None:
     require_rate_reader(request)
     permissions.require(permissions.access_for(request.user).is_admin, ADMINS_ONLY)
-
-
-def money_show(request, code: str) -> Show:
-    show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
-    permissions.require(permissions.can_see_money(request.user, show), NOT_A_PRODUCER)
-    return show
 
 
 def _by_id(queryset, pk: str):
@@ -231,7 +224,7 @@ class ShowExpenseViewSet(SlateViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.show = money_show(request, kwargs["code"])
+        self.show = permissions.money_show(request.user, kwargs["code"])
 
     def list(self, request, code: str):
         return self.paginated_list()
@@ -271,7 +264,7 @@ class ShowCostsView(PipelineAPIView):
     fixed number of queries."""
 
     def get(self, request, code: str):
-        show = money_show(request, code)
+        show = permissions.money_show(request.user, code)
         query = CostsQueryInputSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         as_of = query.validated_data.get("as_of") or timezone.localdate()

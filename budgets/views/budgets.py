@@ -21,7 +21,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -37,15 +37,6 @@ from ..money import money
 
 LIST = "budgets/budget_list.html"
 DETAIL = "budgets/budget_detail.html"
-NOT_A_PRODUCER = "Budgets are for the show's producers."
-
-
-def money_show(request: HttpRequest, code: str) -> Show:
-    """The show, if the person may see its money: producers of the show and admins. The show's other staff: 403;
-    its clients and strangers: 404 (staff information, like the show dashboard)."""
-    show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
-    permissions.require(permissions.can_see_money(request.user, show), NOT_A_PRODUCER)
-    return show
 
 
 MAX_REVISION = 2**31 - 1  # the column's range: a larger number in the URL is simply not a revision
@@ -91,7 +82,7 @@ def _list_context(show: Show, form: BudgetNameForm | None = None) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def budget_list(request, code: str):
-    show = money_show(request, code)
+    show = permissions.money_show(request.user, code)
     if request.method == "GET":
         return render_page(request, LIST, _list_context(show))
     form = BudgetNameForm(request.POST)
@@ -111,7 +102,7 @@ def budget_list(request, code: str):
 @require_POST
 @login_required
 def budget_copy(request, code: str, revision: int):
-    show = money_show(request, code)
+    show = permissions.money_show(request.user, code)
     budget = _budget(show, revision)
     form = BudgetNameForm(request.POST)
     if form.is_valid():
@@ -130,7 +121,7 @@ def budget_copy(request, code: str, revision: int):
 @require_POST
 @login_required
 def budget_lock(request, code: str, revision: int):
-    show = money_show(request, code)
+    show = permissions.money_show(request.user, code)
     budget = revisions.budget_lock(actor=request.user, budget=_budget(show, revision))
     messages.success(request, f"Revision {budget.revision} ({budget.name}) is now the approved budget.")
     return redirect("budgets:budget_list", show.code)
@@ -139,7 +130,7 @@ def budget_lock(request, code: str, revision: int):
 @require_POST
 @login_required
 def budget_unlock(request, code: str, revision: int):
-    show = money_show(request, code)
+    show = permissions.money_show(request.user, code)
     budget = revisions.budget_unlock(actor=request.user, budget=_budget(show, revision))
     messages.success(
         request, f"Revision {budget.revision} ({budget.name}) is unlocked: the show has no approved budget."
@@ -178,7 +169,7 @@ def _detail_context(show: Show, budget: Budget, *, create_form: BudgetLineCreate
 
 @login_required
 def budget_detail(request, code: str, revision: int):
-    show = money_show(request, code)
+    show = permissions.money_show(request.user, code)
     budget = _budget(show, revision)
     if wants_partial(request) and request.htmx.target == "budget-totals":
         context = {"show": show, "budget": budget, "totals": _totals(budget)}
@@ -189,7 +180,7 @@ def budget_detail(request, code: str, revision: int):
 @require_POST
 @login_required
 def budget_line_create(request, code: str, revision: int):
-    show = money_show(request, code)
+    show = permissions.money_show(request.user, code)
     budget = _budget(show, revision)
     taken = BudgetLine.objects.filter(budget=budget).values("department_id")
     form = BudgetLineCreateForm(request.POST, departments=Department.objects.exclude(pk__in=taken))
@@ -228,7 +219,7 @@ def _line_context(show: Show, budget: Budget, line: BudgetLine) -> dict:
 @require_http_methods(["GET", "POST"])
 def budget_line(request, code: str, revision: int, department: str):
     """A line's table row; ?edit=1 its inline form; POST saves it (the row and the totals come back)."""
-    show = money_show(request, code)
+    show = permissions.money_show(request.user, code)
     budget = _budget(show, revision)
     line = get_object_or_404(
         BudgetLine.objects.select_related("department"), budget=budget, department__code=department
@@ -274,7 +265,7 @@ def budget_line(request, code: str, revision: int, department: str):
 @require_POST
 @login_required
 def budget_line_delete(request, code: str, revision: int, department: str):
-    show = money_show(request, code)
+    show = permissions.money_show(request.user, code)
     budget = _budget(show, revision)
     line = get_object_or_404(
         BudgetLine.objects.select_related("department"), budget=budget, department__code=department

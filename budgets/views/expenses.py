@@ -40,15 +40,6 @@ FORM = "budgets/expense_form.html"
 IMPORT = "budgets/expense_import.html"
 COSTS = "budgets/expense_costs.html"
 PAGE_SIZE = 50
-NOT_A_PRODUCER = "Expenses and costs are for the show's producers and admins."
-
-
-def producer_show(request: HttpRequest, code: str) -> Show:
-    """The show, if the person may see its money: its producers and admins. The show's other staff: 403; its
-    clients and strangers: 404 (staff information, like the show dashboard)."""
-    show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
-    permissions.require(permissions.can_see_money(request.user, show), NOT_A_PRODUCER)
-    return show
 
 
 def _expense(request: HttpRequest, show: Show, expense_id: int) -> Expense:
@@ -69,7 +60,7 @@ def _list_url(show: Show) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def expense_list(request: HttpRequest, code: str) -> HttpResponse:
-    show = producer_show(request, code)
+    show = permissions.money_show(request.user, code)
     if request.method != "POST":
         return _list_page(request, show)
     form = ExpenseForm(request.POST, show=show)
@@ -133,7 +124,7 @@ def _list_page(request: HttpRequest, show: Show, *, form: ExpenseForm | None = N
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def expense_update(request: HttpRequest, code: str, expense_id: int) -> HttpResponse:
-    show = producer_show(request, code)
+    show = permissions.money_show(request.user, code)
     expense = _expense(request, show, expense_id)
     if request.method == "POST":
         form = ExpenseForm(request.POST, show=show)
@@ -158,7 +149,7 @@ def expense_update(request: HttpRequest, code: str, expense_id: int) -> HttpResp
 @require_POST
 @login_required
 def expense_delete(request: HttpRequest, code: str, expense_id: int) -> HttpResponse:
-    show = producer_show(request, code)
+    show = permissions.money_show(request.user, code)
     expense = _expense(request, show, expense_id)
     services.expense_delete(actor=request.user, expense=expense)
     messages.success(request, f"Deleted the expense from {expense.supplier} on {expense.date:%d %b %Y}.")
@@ -171,7 +162,7 @@ def expense_delete(request: HttpRequest, code: str, expense_id: int) -> HttpResp
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def expense_import(request: HttpRequest, code: str) -> HttpResponse:
-    show = producer_show(request, code)
+    show = permissions.money_show(request.user, code)
     context = {"show": show, "columns": services.CSV_COLUMNS, "report": None, "csv_text": ""}
     if request.method != "POST":
         context["form"] = ExpenseImportForm()
@@ -206,7 +197,7 @@ def expense_import(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 @login_required
 def show_costs(request: HttpRequest, code: str) -> HttpResponse:
-    show = producer_show(request, code)
+    show = permissions.money_show(request.user, code)
     form = AsOfForm(request.GET or None)
     status = 200
     as_of = timezone.localdate()

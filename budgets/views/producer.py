@@ -37,7 +37,6 @@ from ..dashboard import budget_vs_actuals, producer_dashboard
 from ..dashboard import department_totals as department_totals_of
 from ..dashboard import producer_overview as overview_rows
 from ..snapshots import production_snapshot_store
-from .budgets import money_show
 
 DASHBOARD = "budgets/producer_dashboard.html"
 PRINT = "budgets/producer_dashboard_print.html"
@@ -56,7 +55,7 @@ def _as_of(request: HttpRequest) -> tuple[dt.date, list[str]]:
 
 
 def _dashboard_page(request: HttpRequest, code: str, template: str, *, with_charts: bool) -> HttpResponse:
-    show = money_show(request, code)
+    show = permissions.money_show(request.user, code)
     as_of, errors = _as_of(request)
     dashboard = producer_dashboard(show, as_of, with_charts=with_charts)
     if with_charts and as_of == timezone.localdate():
@@ -82,7 +81,7 @@ def producer_print(request, code: str):
 @login_required
 @require_safe
 def budget_vs_actuals_csv(request, code: str):
-    show = money_show(request, code)
+    show = permissions.money_show(request.user, code)
     as_of, errors = _as_of(request)
     if errors:
         return HttpResponse("\n".join(errors) + "\n", status=400, content_type="text/plain; charset=utf-8")
