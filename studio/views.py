@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -45,7 +45,7 @@ def show_list(request):
 @login_required
 def show_dashboard(request, code: str):
     # Clients belong to shows too, but the dashboard is staff information: they get a 404 like a stranger.
-    show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
+    show = permissions.staff_show(request.user, code)
     summary = ShowSummary.objects.filter(show=show).first() or show_summary_refresh(show_id=show.pk)
     status_rows = [(value, label, summary.tasks_by_status.get(value, 0)) for value, label in TaskStatus.choices]
     role = permissions.role_on_show(request.user, show)

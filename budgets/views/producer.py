@@ -1,17 +1,16 @@
 """The producer pages: a show's dashboard, its printable copy and budget-vs-actuals export, the overview across
-shows, and the department totals production managers see.
+shows.
 
     /shows/<code>/producer/                          budgets:producer_dashboard   ?as_of=YYYY-MM-DD (default today)
     /shows/<code>/producer/print/                    budgets:producer_print       printable (no navigation)
     /shows/<code>/producer/budget-vs-actuals.csv     budgets:budget_vs_actuals_csv
-    /shows/<code>/producer/department-totals/        budgets:department_totals    BAC, AC$, EAC per department
     /producer/                                       budgets:producer_overview    every show the person produces
 
 Money pages are for the show's producers and admins: its other staff get a 403 naming no amount, its clients and
-strangers a 404. The department totals are also for the show's production managers (no rate, no person). The
-overview lists the shows where the person is a producer (admins: every show); anyone else on staff gets a 403,
-clients a 404. Opening a show's dashboard for today also stores today's production snapshot (the overview reads
-snapshots only).
+strangers a 404. Production managers see department totals (no rate, no person) on the schedule dashboard, a
+schedule page: every budget page is for producers and admins only. The overview lists the shows where the person
+is a producer (admins: every show); anyone else on staff gets a 403, clients a 404. Opening a show's dashboard for
+today also stores today's production snapshot (the overview reads snapshots only).
 """
 
 from __future__ import annotations
@@ -22,26 +21,23 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from shots.editorial import csv_cell
 from studio import permissions
-from studio.htmx import render_page
 from studio.models import Role
 
 from ..budget_forms import AsOfForm, error_lines
 from ..dashboard import budget_vs_actuals, producer_dashboard
-from ..dashboard import department_totals as department_totals_of
 from ..dashboard import producer_overview as overview_rows
 from ..snapshots import production_snapshot_store
 
 DASHBOARD = "budgets/producer_dashboard.html"
 PRINT = "budgets/producer_dashboard_print.html"
 OVERVIEW = "budgets/producer_overview.html"
-TOTALS = "budgets/department_totals.html"
 NOT_A_PRODUCER = "The producer overview is for producers."
 NOT_A_PLANNER = "Department totals are for the show's production managers and producers."
 
@@ -98,17 +94,6 @@ def budget_vs_actuals_csv(request, code: str):
 
 @login_required
 @require_safe
-def department_totals(request, code: str):
-    """The production managers' view of money: budget, actual cost and forecast per department, nothing finer."""
-    show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
-    permissions.require(permissions.can_see_department_totals(request.user, show), NOT_A_PLANNER)
-    as_of, errors = _as_of(request)
-    context = {"show": show, "as_of": as_of, "errors": errors, "totals": department_totals_of(show, as_of)}
-    return render_page(request, TOTALS, context, partial="department-totals", status=400 if errors else 200)
-
-
-@login_required
-@require_safe
 def producer_overview(request):
     person = request.user
     access = permissions.access_for(person)
@@ -124,5 +109,4 @@ urlpatterns = [
     path("shows/<str:code>/producer/", producer_dashboard_view, name="producer_dashboard"),
     path("shows/<str:code>/producer/print/", producer_print, name="producer_print"),
     path("shows/<str:code>/producer/budget-vs-actuals.csv", budget_vs_actuals_csv, name="budget_vs_actuals_csv"),
-    path("shows/<str:code>/producer/department-totals/", department_totals, name="department_totals"),
 ]

@@ -133,7 +133,7 @@ def inbox_read_all(request):
 def _publisher_show(request, code: str) -> Show:
     """The show, for its coordinators, production managers and producers (admins); 403 for its other staff,
     404 for its clients and strangers, like a show that does not exist."""
-    show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
+    show = permissions.staff_show(request.user, code)
     permissions.require(
         services.can_publish_notes(request.user, show),
         "Held client notes are published by the show's coordinators, production managers and producers.",

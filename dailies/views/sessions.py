@@ -39,7 +39,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -154,7 +154,7 @@ def session_list(request):
 
 def _reviewer_show(request, code: str) -> Show:
     # Clients belong to shows too, but sessions are built by staff: they get a 404 like a stranger.
-    show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
+    show = permissions.staff_show(request.user, code)
     permissions.require(
         permissions.can_change(request.user, ReviewSession(show=show)),
         "Only the show's supervisors, coordinators, production managers and producers build review sessions.",

@@ -5,7 +5,6 @@ Every staff member of the show reads them; its production managers and producers
 (schedules.baselines, the same services as the pages). Clients and people of other shows: 404.
 """
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -177,7 +176,7 @@ class ShowBaselineCompareView(PipelineAPIView):
     sequence, slipped), in task id order."""
 
     def get(self, request, code: str):
-        show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
+        show = permissions.staff_show(request.user, code)
         query = _query_input(request, CompareQueryInputSerializer)
         department_id, sequence_id = resolve_scope(show, query)
         shown = list(permissions.visible(request.user, Baseline).filter(show=show).order_by("-created_at", "-pk"))

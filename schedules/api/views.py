@@ -1,7 +1,6 @@
 """API views for time logs: visible() querysets (your own hours; your department's for supervisors; the show's
 for coordinators, production managers and producers), service writes, output serializers."""
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
@@ -104,7 +103,7 @@ def _schedule_show(request, code: str) -> Show:
     own the schedule and read its variance) and admins. Not supervisors, who may not see the hours other departments
     log, which AC rolls up; nor coordinators and artists, who do not run the schedule: 403. Another show, or a
     client's (staff information, like the show dashboard), is a 404 like a missing one."""
-    show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
+    show = permissions.staff_show(request.user, code)
     permissions.require(permissions.can_read_schedule(request.user, show), NOT_A_SCHEDULE_READER)
     return show
 

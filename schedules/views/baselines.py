@@ -46,7 +46,7 @@ PLANNERS_ONLY = "Only the show's production managers and producers change its ba
 
 def _staff_show(request: HttpRequest, code: str) -> Show:
     # Clients belong to shows too, but the plan is staff information: they get a 404 like a stranger.
-    return get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
+    return permissions.staff_show(request.user, code)
 
 
 def _baseline(request: HttpRequest, show: Show, baseline_id: int) -> Baseline:

@@ -15,7 +15,6 @@ import datetime as dt
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -54,7 +53,7 @@ class DashboardQueryForm(NamedErrorsMixin, forms.Form):
 
 
 def _schedule_show(request: HttpRequest, code: str) -> Show:
-    show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
+    show = permissions.staff_show(request.user, code)
     permissions.require(permissions.can_read_schedule(request.user, show), NOT_A_SCHEDULE_READER)
     return show
 

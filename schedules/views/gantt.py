@@ -162,7 +162,7 @@ class TaskDatesForm(NamedErrorsMixin, forms.Form):
 
 
 def _staff_show(request: HttpRequest, code: str) -> Show:
-    return get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
+    return permissions.staff_show(request.user, code)
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:

@@ -47,7 +47,7 @@ PAST_DAYS_SHOWN = 60  # /my/availability/ also lists the days off of the last tw
 
 def _staff_show(request: HttpRequest, code: str) -> Show:
     # Clients belong to shows too, but planning is staff information: they get a 404 like a stranger.
-    return get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
+    return permissions.staff_show(request.user, code)
 
 
 def _plans(person, show: Show) -> bool:

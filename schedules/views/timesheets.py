@@ -148,7 +148,7 @@ def _my_scope(request: HttpRequest) -> WeekScope:
 
 
 def _timesheet_show(request: HttpRequest, code: str) -> Show:
-    show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
+    show = permissions.staff_show(request.user, code)
     permissions.require(permissions.role_on_show(request.user, show) in TIMESHEET_READERS, NOT_A_READER)
     return show
 

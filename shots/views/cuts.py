@@ -24,7 +24,7 @@ WORKING_STATES = (CutImportState.UPLOADED, CutImportState.APPLYING)
 
 def _importer_show(request, code: str) -> Show:
     """The show, for its coordinators, production managers and producers; 403 for its other staff, 404 else."""
-    show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
+    show = permissions.staff_show(request.user, code)
     cut_import.require_cut_importer(request.user, show)
     return show
 
@@ -97,7 +97,7 @@ def cut_apply(request, code: str, pk: int):
 @login_required
 def cut_shots_csv(request, code: str):
     """The show's shots as the CSV the import reads back (every staff member of the show may download it)."""
-    show = get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
+    show = permissions.staff_show(request.user, code)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{show.code}_shots.csv"'
     cut_import.write_shots_csv(show=show, out=response)

@@ -51,7 +51,7 @@ TOO_MANY_SHOTS = f"Select at most {BULK_MAX_SHOTS} shots at a time."
 
 def _staff_show(request: HttpRequest, code: str) -> Show:
     # Clients belong to shows too, but the breakdown is staff information: they get a 404 like a stranger.
-    return get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
+    return permissions.staff_show(request.user, code)
 
 
 def _may_bulk_edit(person, show: Show) -> bool:

@@ -39,7 +39,7 @@ from ..models import Activity, ActivityVerb, Sequence, Shot, Task, TaskTemplateI
 
 def _staff_show(request, code: str) -> Show:
     # Clients belong to shows too, but the breakdown is staff information: they get a 404 like a stranger.
-    return get_object_or_404(permissions.visible_shows(request.user, roles=permissions.ALL_STAFF), code=code)
+    return permissions.staff_show(request.user, code)
 
 
 def _shot(request, show: Show, shot_code: str) -> Shot:

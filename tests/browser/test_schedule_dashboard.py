@@ -77,7 +77,8 @@ def test_the_producer_sees_the_trend_charts_drawn(tab, live_server, show):
     assert labels == ["Animation", "Lighting", "Show"]
     # The figures parse as numbers on the chart's scale (decimal strings from the server).
     first_spi = page.locator('canvas[data-chart="spi-trend"]').evaluate(
-        "c => { const chart = Chart.getChart(c); return chart.scales.y.getValueForPixel(chart.getDatasetMeta(0).data[9].y); }"
+        "c => { const chart = Chart.getChart(c);"
+        " return chart.scales.y.getValueForPixel(chart.getDatasetMeta(0).data[9].y); }"
     )
     assert first_spi == pytest.approx(0.5)  # Animation on 8 Dec: EV 2 / PV 4
 

@@ -49,7 +49,7 @@ def test_the_producer_and_admin_do_read_the_amounts(world, role):
 
 
 def test_a_production_manager_may_see_department_totals_but_not_these_pages(world):
-    """can_see_department_totals is for the producer dashboard's department view (H8); these pages show rates and
+    """can_see_department_totals is for the schedule dashboard's department totals; these pages show rates and
     people's costs, so the production manager gets a 403 on them."""
     client = Client()
     client.force_login(world.people["production_manager"])

@@ -212,18 +212,20 @@ def test_overview_lists_the_producers_shows_from_their_latest_snapshot(client, s
 
 
 def test_department_totals_for_production_managers_show_no_rate_or_person(client, scenario):
+    """Production managers read the department totals on the schedule dashboard (a schedule page), nowhere else."""
     manager = member(scenario.show, Role.PRODUCTION_MANAGER)
-    response = logged_in(client, manager).get(reverse("budgets:department_totals", args=["PRD"]) + Q)
+    response = logged_in(client, manager).get(reverse("schedules:schedule_dashboard", args=["PRD"]) + Q)
     assert response.status_code == 200
-    totals = response.context["totals"]
+    totals = response.context["department_totals"]
     assert [(row.name, row.bac, row.ac, row.eac) for row in totals.rows] == [
         ("Animation", "4,000.00 EUR", "1,125.00 EUR", "1,800.00 EUR"),
         ("Lighting", "1,500.00 EUR", "500.00 EUR", "750.00 EUR"),
     ]
-    body = response.content.decode()
-    assert "400.00" not in body  # the day rate
-    assert str(scenario.artist) not in body
-    assert "CPI" not in body and "Inbetween" not in body
+    # The section: the dashboard itself names people (their tasks, their load), the money in it never does.
+    section = response.content.decode().split('id="department-totals"', 1)[1].split("</section>", 1)[0]
+    assert "400.00" not in section  # the day rate
+    assert str(scenario.artist) not in section
+    assert "CPI" not in section and "Inbetween" not in section
 
 
 # --- Budget revision pages ---------------------------------------------------------------------------------------
@@ -400,7 +402,6 @@ PAGES = [
     ("budgets:producer_dashboard", ["PRD"], Q),
     ("budgets:producer_print", ["PRD"], Q),
     ("budgets:budget_vs_actuals_csv", ["PRD"], Q),
-    ("budgets:department_totals", ["PRD"], Q),
     ("budgets:budget_list", ["PRD"], ""),
     ("budgets:budget_detail", ["PRD", 1], ""),
     ("budgets:producer_overview", [], ""),

@@ -43,7 +43,6 @@ ROWS: dict[str, Row] = {
     "budgets:producer_dashboard": money_row("budgets:producer_dashboard", **SHOW),
     "budgets:producer_print": money_row("budgets:producer_print", **SHOW),
     "budgets:budget_vs_actuals_csv": money_row("budgets:budget_vs_actuals_csv", **SHOW),
-    "budgets:department_totals": Row(of("budgets:department_totals", **SHOW), TOTALS, MONEY_OTHER),
     # --- API (budgets/api/views_budgets.py) ------------------------------------------------------------------
     "api:budget-list": Row(of("api:budget-list", **SHOW), API_MONEY, API_MONEY_OTHER),
     "api:budget-detail": Row(of("api:budget-detail", **REVISION), API_MONEY, API_MONEY_OTHER),
