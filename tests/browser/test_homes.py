@@ -4,6 +4,7 @@ the strict CSP with no violation and no script error."""
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from shots.workflow import TaskStatus
 from studio.models import Role, ShowStatus
@@ -82,7 +83,7 @@ def test_artist_lands_on_my_tasks(tab, live_server, show):
         page.evaluate("htmx.ajax('GET', '/my/tasks/', {target: '#task-table', swap: 'outerHTML'})")
     assert swapped.value.request.headers["hx-request"] == "true"
     assert swapped.value.text().lstrip().startswith('<table class="grid" id="task-table">')
-    page.wait_for_function("document.querySelectorAll('#task-table').length === 1")
+    expect(page.locator("#task-table")).to_have_count(1)
     assert page.locator("#task-table tbody td.code").all_inner_texts() == ["SQ010_SH0010", "SQ010_SH0040"]
 
     page.screenshot(path=MY_TASKS_SCREENSHOT, full_page=True)

@@ -5,6 +5,7 @@ shows as text and runs nothing, "load more" appends the older notes, and "mark a
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from dailies.models import Note, NoteRecipient
 from studio.models import Role
@@ -121,7 +122,7 @@ def test_load_more_appends_the_older_notes(tab, live_server, studio):
     page.focus("#inbox-more a")
     with page.expect_response(lambda response: "/inbox/?after=" in response.url):
         page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll('.inbox-item').length === 53")
+    expect(page.locator(".inbox-item")).to_have_count(53)
     assert page.locator("#inbox-more").count() == 0
     assert page.locator(".inbox-item .note-body").all_inner_texts()[-3:] == [
         "Note number 02",
