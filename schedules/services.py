@@ -60,19 +60,23 @@ def _check_date(person: Person, date: dt.date) -> None:
         raise ValidationError({"date": "Hours are logged on today or an earlier day, not a future one."})
 
 
-def _check_day_total(log: TimeLog) -> None:
-    """A person's hours on one date, across all their tasks, fit in a day."""
+def _check_day_total(log: TimeLog, actor: Person) -> None:
+    """A person's hours on one date, across all their tasks, fit in a day. Someone logging for another person
+    (a production manager) is not told how many hours that person logged elsewhere: those may be on other shows."""
     others = (
         TimeLog.objects.filter(person_id=log.person_id, date=log.date).exclude(pk=log.pk).aggregate(total=Sum("hours"))
     )["total"] or Decimal("0")
     total = others + log.hours
-    if total > MAX_HOURS_PER_DAY:
-        raise ValidationError(
-            {
-                "hours": f"That makes {hours_text(total)} h on {log.date:%a %d %b %Y} across all tasks "
-                f"({hours_text(others)} h already logged elsewhere); a day has at most 24."
-            }
+    if total <= MAX_HOURS_PER_DAY:
+        return
+    if actor.pk != log.person_id:
+        message = f"That makes more than 24 h on {log.date:%a %d %b %Y} for {log.person} across all their tasks."
+    else:
+        message = (
+            f"That makes {hours_text(total)} h on {log.date:%a %d %b %Y} across all tasks "
+            f"({hours_text(others)} h already logged elsewhere); a day has at most 24."
         )
+    raise ValidationError({"hours": message})
 
 
 @transaction.atomic
@@ -104,7 +108,7 @@ def timelog_upsert(
     timesheets.require_weeks_open(show_id=task.shot.show_id, dates=[date])
     log.hours = hours
     log.comment = (comment or "").strip()
-    _check_day_total(log)
+    _check_day_total(log, actor)
     log.full_clean()
     log.save()
     ev_mark_stale(show_id=task.shot.show_id)
@@ -136,7 +140,7 @@ def timelog_update(*, actor: Person, time_log: TimeLog, **changes: Any) -> TimeL
             "date",
             f"Hours are already logged on this task on {locked.date:%a %d %b %Y}: change that entry instead.",
         )
-    _check_day_total(locked)
+    _check_day_total(locked, actor)
     locked.full_clean()
     locked.save()
     ev_mark_stale(show_id=locked.task.shot.show_id)

@@ -425,6 +425,9 @@ class DemoResult:
     present_shows: list[str]
 
 
+DEMO_HISTORY_DAYS = 21  # daily snapshots for the trend charts (each day is a full recompute: keep the seed quick)
+
+
 @transaction.atomic
 def seed_demo(*, today: dt.date | None = None) -> DemoResult:
     """Make sure the demo shows, people and reference data exist. Returns which shows it built."""
@@ -442,10 +445,10 @@ def seed_demo(*, today: dt.date | None = None) -> DemoResult:
     for show in Show.objects.filter(code__in=[DEMO_SHOW_CODE, OTHER_SHOW_CODE]):
         show_summary_refresh(show_id=show.pk)
         ev_recompute(show_id=show.pk)  # today's variance figures, so the demo has them before the nightly run
-        if show.code in created:
-            # A month of history, as the nightly runs would have kept it, so the dashboards' trends have lines.
-            seed_schedule_dashboard_demo(show, days=30, today=today)
-            seed_producer_demo(show_id=show.pk, today=today, days=30)
+        if show.code == DEMO_SHOW_CODE and show.code in created:
+            # Three weeks of history, as the nightly runs would have kept it, so the dashboards' trends have lines.
+            seed_schedule_dashboard_demo(show, days=DEMO_HISTORY_DAYS, today=today)
+            seed_producer_demo(show_id=show.pk, today=today, days=DEMO_HISTORY_DAYS)
     return DemoResult(created_shows=created, present_shows=present)
 
 

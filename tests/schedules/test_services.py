@@ -135,6 +135,21 @@ def test_a_persons_day_holds_at_most_24_hours_across_tasks(cast):
     assert sum(TimeLog.objects.filter(person=people["artist"]).values_list("hours", flat=True)) == Decimal("24")
 
 
+def test_logging_for_someone_else_does_not_tell_their_hours_elsewhere(cast):
+    """A production manager over the day's limit learns that it is over, not how much the person logged on other
+    tasks (which may be on shows the manager does not run)."""
+    people, (task, task2, _), other_show_task = cast
+    TimeLog.objects.create(person=people["artist"], task=other_show_task, date=TODAY, hours=Decimal("20"))
+
+    with pytest.raises(ValidationError) as caught:
+        log(people, task2, who="production_manager", person=people["artist"], hours=Decimal("5"))
+
+    assert caught.value.message_dict == {
+        "hours": [f"That makes more than 24 h on Wed 04 Nov 2026 for {people['artist']} across all their tasks."]
+    }
+    assert TimeLog.objects.filter(task=task2).exists() is False
+
+
 def test_hours_are_not_logged_on_a_future_day(cast):
     people, (task, *_), _ = cast
     with pytest.raises(ValidationError) as caught:
