@@ -10,7 +10,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ARGS ?=
 # A hung browser or worker test must not hang CI: pytest is interrupted (and prints its summary) after this.
-PYTEST_TIMEOUT ?= 840
+PYTEST_TIMEOUT ?= 1200
+# pytest-xdist processes (each with its own test database and Redis db); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 
 # The services `make test` uses. Override on the command line: make test DATABASE_URL=... REDIS_URL=...
 # A DATABASE_URL/REDIS_URL in your shell is meant for `make run` and is deliberately not used by the tests.
@@ -87,7 +89,7 @@ test: $(STAMP) ## Run the whole suite on the local PostgreSQL and Redis (ARGS="-
 	$(VENV)/bin/ruff check . || failed="$$failed ruff"; \
 	echo "pytest with DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL)"; \
 	status=0; \
-	$(TEST_ENV) timeout --foreground --signal=INT --kill-after=30 $(PYTEST_TIMEOUT) $(PY) -m pytest $(ARGS) || status=$$?; \
+	$(TEST_ENV) timeout --foreground --signal=INT --kill-after=30 $(PYTEST_TIMEOUT) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(ARGS) || status=$$?; \
 	if [ $$status -eq 124 ]; then echo "pytest was stopped after $(PYTEST_TIMEOUT) s"; fi; \
 	if [ $$status -ne 0 ]; then failed="$$failed pytest(exit $$status)"; fi; \
 	if [ -n "$$failed" ]; then echo "make test FAILED:$$failed"; exit 1; fi; \
