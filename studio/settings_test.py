@@ -10,11 +10,14 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 # pytest-xdist runs the suite in several processes: pytest-django gives each its own test database
 # (test_slate_gw0, ...), and here each gets its own Redis database below the configured one (15, 14, ...), so a
 # worker test's broker never sees another process's messages.
+# Shifted once: a Celery worker a test starts inherits both the shifted REDIS_URL and PYTEST_XDIST_WORKER, and
+# must listen on the same database as the test that publishes to it.
 _xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-if _xdist_worker.startswith("gw") and _xdist_worker[2:].isdigit():
+if _xdist_worker.startswith("gw") and _xdist_worker[2:].isdigit() and "SLATE_TEST_REDIS_SHIFTED" not in os.environ:
     _base, _, _db = os.environ["REDIS_URL"].rpartition("/")
     if _db.isdigit():
         os.environ["REDIS_URL"] = f"{_base}/{max(0, int(_db) - int(_xdist_worker[2:]))}"
+    os.environ["SLATE_TEST_REDIS_SHIFTED"] = "1"
 os.environ.setdefault("DJANGO_SECRET_KEY", "slate-test-secret-key-" + "t" * 40)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
