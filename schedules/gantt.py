@@ -352,19 +352,26 @@ class GanttFilters:
     assignee_id: int | None = None
 
 
-def gantt_sequences(person: Person, show: Show) -> list[Sequence]:
-    """The show's sequences in order, each with `has_tasks` (a task that is not omitted): one query."""
+def gantt_sequences(person: Person, show: Show, today: dt.date) -> list[Sequence]:
+    """The show's sequences in order, each with `has_tasks` (a task that is not omitted) and `has_current_tasks` (one
+    that meets the default window around `today`): one query."""
     live_tasks = Task.objects.filter(shot__sequence=OuterRef("pk")).exclude(status=TaskStatus.OMITTED)
+    current_tasks = _in_window(Task.objects.filter(shot__sequence=OuterRef("pk")), Window.default(today))
     return list(
         permissions.visible(person, Sequence)
         .filter(show=show)
-        .annotate(has_tasks=Exists(live_tasks))
+        .annotate(has_tasks=Exists(live_tasks), has_current_tasks=Exists(current_tasks))
         .order_by("order", "code")
     )
 
 
 def default_sequence(sequences: list[Sequence]) -> Sequence | None:
-    return next((s for s in sequences if s.has_tasks), sequences[0] if sequences else None)
+    """The first sequence with work around today (on a long show the first sequences finished months ago), else
+    the first with any work, else the first."""
+    return next(
+        (s for s in sequences if s.has_current_tasks),
+        next((s for s in sequences if s.has_tasks), sequences[0] if sequences else None),
+    )
 
 
 def _in_window(tasks: QuerySet[Task], window: Window) -> QuerySet[Task]:

@@ -118,8 +118,10 @@ class GanttFilterForm(WindowForm):
         self.order_fields(["sequence", "department", "task_type", "assignee", "from", "to", "page"])
         for name, field in self.fields.items():
             field.widget.attrs["id"] = f"gantt-{name}"
-        if self.default_sequence is not None and not (data or {}).get("sequence"):
-            self.fields["sequence"].initial = str(self.default_sequence.pk)
+        if self.default_sequence is not None and not self.data.get("sequence"):
+            # A bound form draws its data, not its initial values: the select must name the sequence charted.
+            self.data = self.data.copy()
+            self.data["sequence"] = str(self.default_sequence.pk)
 
     def clean_sequence(self) -> int | None:
         value = self.cleaned_data["sequence"]
@@ -234,7 +236,7 @@ def show_gantt(request, code: str):
     form = GanttFilterForm(
         request.GET,
         today=today,
-        sequences=gantt.gantt_sequences(request.user, show),
+        sequences=gantt.gantt_sequences(request.user, show, today),
         task_types=shot_selectors.shot_grid_columns(request.user, show),
         people=shot_selectors.shot_grid_people(request.user, show),
     )

@@ -214,8 +214,28 @@ def keys(studio: Studio, chart) -> list[str]:
 # --- Selection --------------------------------------------------------------------------------------------------
 
 
+def test_the_chart_opens_on_the_first_sequence_with_work_around_today(studio):
+    """On a long show the first sequences finished months ago: the chart opens where work is going on."""
+    Task.objects.filter(shot__sequence=studio.sequences["SQ010"]).update(
+        start_date=dt.date(2025, 6, 2), due_date=dt.date(2025, 6, 6)
+    )
+    today = dt.date(2026, 3, 12)
+    sequences = gantt.gantt_sequences(studio.people["pia"], studio.show, today)
+    assert [(s.code, s.has_tasks, s.has_current_tasks) for s in sequences] == [
+        ("SQ005", False, False),
+        ("SQ010", True, False),
+        ("SQ020", True, True),
+    ]
+    assert gantt.default_sequence(sequences).code == "SQ020"
+    # Nothing around today anywhere: the first sequence with work, as before.
+    assert (
+        gantt.default_sequence(gantt.gantt_sequences(studio.people["pia"], studio.show, dt.date(2030, 1, 7))).code
+        == "SQ010"
+    )
+
+
 def test_the_show_chart_of_a_sequence_in_order_with_its_geometry(studio):
-    sequences = gantt.gantt_sequences(studio.people["pia"], studio.show)
+    sequences = gantt.gantt_sequences(studio.people["pia"], studio.show, dt.date(2026, 3, 12))
     assert [(s.code, s.has_tasks) for s in sequences] == [("SQ005", False), ("SQ010", True), ("SQ020", True)]
     assert gantt.default_sequence(sequences).code == "SQ010"
 
@@ -330,6 +350,8 @@ def test_the_page_draws_the_rows_bars_and_background(studio):
     body = response.content.decode()
     assert inspect(response).problems == []
     assert response.context["chart"].total == 4  # SQ010, the first sequence with tasks
+    sq010 = studio.sequences["SQ010"].pk
+    assert f'<option value="{sq010}" selected>SQ010</option>' in body  # the select names the sequence charted
     anim = row_html(body, studio.tasks["anim"])
     assert '<a class="code" href="/shows/RBT/shot/SQ010_SH0010/">SQ010_SH0010</a> Animation' in anim
     assert '<a href="/shows/RBT/gantt/people/ana/" title="Ana Arden">AA</a>' in anim
