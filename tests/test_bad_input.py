@@ -73,6 +73,23 @@ def test_garbage_never_reaches_a_500(world, name, which):
     assert problems == [], f"{path}: {problems}"
 
 
+def test_a_nul_character_in_any_path_segment_is_a_404(world):
+    """PostgreSQL refuses NUL in text: `/shows/%00/` (or an id, a username, a line) must not reach a lookup."""
+    client = client_for(world, "admin")
+    problems = []
+    for name, row in ROWS.items():
+        if name == "logout":
+            continue
+        segments = row.path(world, "own").split("/")
+        for i, segment in enumerate(segments):
+            if segment:
+                path = "/".join([*segments[:i], segment + "%00", *segments[i + 1 :]])
+                status = client.get(path).status_code
+                if status != 404:
+                    problems.append(f"{path}: {status}")
+    assert problems == []
+
+
 OTHER_SHOW = [pytest.param(name, id=name) for name, row in ROWS.items() if row.other is not None]
 
 
