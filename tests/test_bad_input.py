@@ -111,3 +111,13 @@ def test_absurd_hours_are_a_400_naming_hours(world):
     response = client.post("/api/v1/time-logs/", {"task": world.own.task.pk, "date": "2026-03-04", "hours": "9e99"})
     assert response.status_code == 400
     assert list(response.json()) == ["hours"]
+
+
+@pytest.mark.parametrize("task", [1.5, "1.5", "1e0", True, "-1", " 1", "٣"])
+def test_an_id_that_is_not_a_whole_number_is_a_400_naming_the_field(world, task):
+    """DRF hands 1.5 to the lookup, which rounds it down: the hours would land on another task."""
+    client = client_for(world, "artist")
+    body = {"task": task if task != 1.5 else world.own.task.pk + 0.5, "date": "2026-03-04", "hours": "2"}
+    response = client.post("/api/v1/time-logs/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"task": ["Give the id as a whole number."]}

@@ -15,7 +15,7 @@ from rest_framework import serializers
 from budgets.models import ExpenseKind, PersonRateKind
 from budgets.money import money_plain
 from shots.api.serializers import DepartmentRefSerializer
-from studio.api.serializers import InputSerializer, PersonRefSerializer
+from studio.api.serializers import IdRelatedField, InputSerializer, PersonRefSerializer
 from studio.models import Department, Person, Role, Seniority
 
 RATIO_QUANTUM = Decimal("1e-10")
@@ -115,7 +115,7 @@ class PersonRateOutputSerializer(serializers.Serializer):
 
 
 class PersonRateInputSerializer(InputSerializer):
-    person = serializers.PrimaryKeyRelatedField(
+    person = IdRelatedField(
         queryset=Person.objects.filter(is_active=True).exclude(role=Role.CLIENT).select_related(None),
         help_text="The person's id.",
     )
@@ -163,7 +163,7 @@ class ExpenseInputSerializer(InputSerializer):
     amount = AmountInputField()
     reference = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     description = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-    person = serializers.PrimaryKeyRelatedField(
+    person = IdRelatedField(
         queryset=Person.objects.select_related(None),
         required=False,
         allow_null=True,

@@ -4,6 +4,7 @@ Output serializers shape responses (codes as strings, Decimals as strings, aware
 serializers only check the shape of a request: the service validates and writes.
 """
 
+import re
 from collections.abc import Mapping
 
 from rest_framework import serializers
@@ -11,6 +12,8 @@ from rest_framework.settings import api_settings
 
 from studio import permissions
 from studio.models import Show, ShowStatus
+
+_DIGITS = re.compile(r"[0-9]{1,19}\Z")
 
 
 class InputSerializer(serializers.Serializer):
@@ -42,7 +45,19 @@ class InputSerializer(serializers.Serializer):
         return value
 
 
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """An object's id: a whole number, as a JSON integer or a string of digits. DRF would hand 1.5 (or "1.5e0" in a
+    form) to the lookup, which rounds it down and finds object 1."""
+
+    default_error_messages = {"incorrect_type": "Give the id as a whole number."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not (isinstance(data, int) or (isinstance(data, str) and _DIGITS.match(data))):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class VisibleRelatedField(IdRelatedField):
     """An id that must name an object the requesting person can see; others read as "does not exist".
 
     Pass `queryset=Model.objects.none()`: it only tells the field (and the OpenAPI schema) the model.
