@@ -391,13 +391,17 @@ def read_csv_text(file: Any) -> str:
         raise ValidationError({"file": f"The file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB."})
     raw = file.read() if hasattr(file, "read") else file
     if isinstance(raw, str):
-        return raw
-    if len(raw) > MAX_CSV_BYTES:
+        text = raw
+    elif len(raw) > MAX_CSV_BYTES:
         raise ValidationError({"file": f"The file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB."})
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError({"file": "The file is not UTF-8 text: save it as CSV (UTF-8)."}) from None
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": "The file is not UTF-8 text: save it as CSV (UTF-8)."}) from None
+    if "\x00" in text:  # a binary file, or UTF-16: the preview would pass and the import be refused
+        raise ValidationError({"file": "The file holds NUL characters, so it is not CSV text: save it as CSV (UTF-8)."})
+    return text
 
 
 def _department_index() -> dict[str, Department]:

@@ -191,6 +191,7 @@ def test_import_with_bad_lines_reports_each_and_writes_nothing(setup):
         (b"date,department,supplier,amount,colour\n", "unknown column(s): colour"),
         (b"date,department,supplier,amount\n", "no expenses"),
         (b"\xff\xfe\x00d", "UTF-8"),
+        (b"date,department,supplier,amount\n2026-03-02,ANIM,X\x00,1\n", "NUL characters"),
     ],
 )
 def test_import_refuses_a_bad_file(setup, content, message):
