@@ -730,6 +730,19 @@ def labour_cost_by_person(
     return rows
 
 
+def paid_people(show: Show, end: dt.date) -> dict[int, set[int]]:
+    """Per department, the people whose pay is in its cost as of `end`: those with costed time logs, and fixed-fee
+    contracts counted there (a fixed number of queries)."""
+    people: dict[int, set[int]] = defaultdict(set)
+    for row in labour_cost_by_person(show, None, end):
+        if row.cost:
+            people[row.department_id].add(row.person_id)
+    for fee in _fixed_fees(show, end):
+        if fee.department_id is not None and fee.currency == show.currency:
+            people[fee.department_id].add(fee.person_id)
+    return people
+
+
 __all__ = [
     "CostFigures",
     "CostHistoryPoint",
@@ -741,5 +754,6 @@ __all__ = [
     "figures",
     "labour_cost_by_person",
     "locked_budget",
+    "paid_people",
     "show_total",
 ]

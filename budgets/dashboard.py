@@ -22,7 +22,7 @@ from schedules.models import EarnedValueSnapshot
 from studio.models import Department, Show
 
 from . import metrics as production
-from .costs import CostFigures, CostReport, cost_history, cost_report
+from .costs import CostFigures, CostReport, cost_history, cost_report, paid_people
 from .models import BudgetLine, ProductionSnapshot
 from .money import EM_DASH, money, money_plain
 from .money import ratio as index_text  # CPI and SPI: the one formatter's ratio form ("0.95")
@@ -546,36 +546,72 @@ def budget_vs_actuals(show: Show, as_of: dt.date) -> tuple[list[str], list[list[
 # --- Department totals for production managers --------------------------------------------------------------------
 
 
+# Production managers may see the money per department but no one's rate. A total that moves with time logs gives a
+# rate away when one person's days are in it (cost / days), or between two dates when one person logged in between.
+# So the panel is coarse on purpose: as of the end of the last complete week (no day-by-day differences), in whole
+# thousands, and a department's cost only once at least PANEL_MIN_PEOPLE people's pay is in it.
+PANEL_MIN_PEOPLE = 3
+PANEL_UNIT = Decimal(1000)
+
+
 @dataclass(frozen=True)
 class DepartmentTotal:
     name: str
     bac: str
-    ac: str
+    ac: str  # "" when withheld (too few people's pay in it)
     eac: str
 
 
 @dataclass(frozen=True)
 class DepartmentTotals:
-    """Budget, actual cost and forecast per department: totals only (never a rate, never a person's cost)."""
+    """Budget, actual cost and forecast per department, coarse (see PANEL_MIN_PEOPLE): never a rate or a person."""
 
-    as_of: dt.date
+    as_of: dt.date  # the end (a Sunday) of the last complete week
     currency: str
     rows: list[DepartmentTotal]
     total: DepartmentTotal
+    min_people: int = PANEL_MIN_PEOPLE
+
+    @property
+    def any_withheld(self) -> bool:
+        return any(not row.ac for row in [*self.rows, self.total])
+
+
+def week_closed_by(day: dt.date) -> dt.date:
+    """The Sunday ending the last week complete at the end of `day` (`day` itself on a Sunday)."""
+    return day - dt.timedelta(days=(day.weekday() + 1) % 7)
+
+
+def _thousands(value: Decimal | None, currency: str) -> str:
+    if value is None:
+        return EM_DASH
+    return f"{(value / PANEL_UNIT).quantize(Decimal(1), rounding=ROUND_HALF_UP) + 0:,}k {currency}"
 
 
 def department_totals(show: Show, as_of: dt.date) -> DepartmentTotals:
-    """For the schedule dashboard of the show's production managers (permissions.can_see_department_totals)."""
-    report = cost_report(show, as_of)
+    """For the schedule dashboard of the show's production managers (permissions.can_see_department_totals): the
+    figures of the last week complete by `as_of`, coarse (PANEL_MIN_PEOPLE). A fixed number of queries."""
+    week_end = week_closed_by(as_of)
+    report = cost_report(show, week_end)
+    paid = paid_people(show, week_end)
     cur = show.currency
     names = report.department_names
 
-    def total(name: str, f: CostFigures) -> DepartmentTotal:
-        return DepartmentTotal(name=name, bac=money(f.bac, cur), ac=money(f.ac, cur), eac=money(f.eac, cur))
+    def total(name: str, f: CostFigures, people: set[int]) -> DepartmentTotal:
+        shown = not people or len(people) >= PANEL_MIN_PEOPLE  # no pay in it: expenses only, no one's rate
+        return DepartmentTotal(
+            name=name,
+            bac=_thousands(f.bac, cur),
+            ac=_thousands(f.ac, cur) if shown else "",
+            eac=_thousands(f.eac, cur) if shown else "",
+        )
 
-    return DepartmentTotals(
-        as_of=as_of,
-        currency=cur,
-        rows=[total(names[row.department_id].name, row) for row in report.departments if row.department_id in names],
-        total=total("Show", report.total),
-    )
+    rows, withheld = [], set()
+    for row in report.departments:
+        people = paid.get(row.department_id, set())
+        rows.append(total(names[row.department_id].name, row, people))
+        if not rows[-1].ac:
+            withheld |= people
+    # The show's cost less the shown departments' would give a withheld department's away: the show's cost is
+    # shown only when the people withheld are PANEL_MIN_PEOPLE together.
+    return DepartmentTotals(as_of=week_end, currency=cur, rows=rows, total=total("Show", report.total, withheld))

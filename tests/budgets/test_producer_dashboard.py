@@ -212,20 +212,56 @@ def test_overview_lists_the_producers_shows_from_their_latest_snapshot(client, s
 
 
 def test_department_totals_for_production_managers_show_no_rate_or_person(client, scenario):
-    """Production managers read the department totals on the schedule dashboard (a schedule page), nowhere else."""
+    """Production managers read the department totals on the schedule dashboard (a schedule page), nowhere else;
+    coarse, so no one's rate can be worked out: the last complete week (to Sun 8 March), whole thousands, and no
+    cost where fewer than three people's pay is in it (here one artist did all the work)."""
     manager = member(scenario.show, Role.PRODUCTION_MANAGER)
     response = logged_in(client, manager).get(reverse("schedules:schedule_dashboard", args=["PRD"]) + Q)
     assert response.status_code == 200
     totals = response.context["department_totals"]
-    assert [(row.name, row.bac, row.ac, row.eac) for row in totals.rows] == [
-        ("Animation", "4,000.00 EUR", "1,125.00 EUR", "1,800.00 EUR"),
-        ("Lighting", "1,500.00 EUR", "500.00 EUR", "750.00 EUR"),
+    assert totals.as_of == dt.date(2026, 3, 8)
+    assert [(row.name, row.bac, row.ac, row.eac) for row in [*totals.rows, totals.total]] == [
+        ("Animation", "4k EUR", "", ""),
+        ("Lighting", "2k EUR", "", ""),
+        ("Show", "6k EUR", "", ""),
     ]
     # The section: the dashboard itself names people (their tasks, their load), the money in it never does.
     section = response.content.decode().split('id="department-totals"', 1)[1].split("</section>", 1)[0]
-    assert "400.00" not in section  # the day rate
+    assert section.count("for producers") == 3
+    assert "400" not in section and "1,125" not in section  # the day rate, the cost
     assert str(scenario.artist) not in section
     assert "CPI" not in section and "Inbetween" not in section
+
+
+def test_department_totals_show_a_cost_once_three_peoples_pay_is_in_it_and_only_for_complete_weeks(scenario):
+    from budgets.dashboard import department_totals
+
+    others = [member(scenario.show, Role.ARTIST) for _ in range(2)]
+    for person in others:  # Animation: three people's pay; Lighting still the artist's alone
+        TimeLogFactory(person=person, task=scenario.tasks["C_anim"], date=dt.date(2026, 3, 5), hours=Decimal(8))
+    totals = department_totals(scenario.show, AS_OF)
+    # Animation AC 1,125 + 2 x 400 = 1,925; EAC = 4,000 x 1,925 / 2,500 = 3,080. The show's cost less Animation's
+    # would be Lighting's: withheld too.
+    assert [(row.name, row.ac, row.eac) for row in [*totals.rows, totals.total]] == [
+        ("Animation", "2k EUR", "3k EUR"),
+        ("Lighting", "", ""),
+        ("Show", "", ""),
+    ]
+    for person in others:
+        TimeLogFactory(person=person, task=scenario.tasks["C_lgt"], date=dt.date(2026, 3, 6), hours=Decimal(4))
+    # Lighting AC 500 + 2 x 200 = 900, EAC = 1,500 x 900 / 1,000 = 1,350; the show's AC 2,825, EAC = 5,500 x 2,825
+    # / 3,500 = 4,439.29.
+    totals = department_totals(scenario.show, AS_OF)
+    assert [(row.name, row.ac, row.eac) for row in [*totals.rows, totals.total]] == [
+        ("Animation", "2k EUR", "3k EUR"),
+        ("Lighting", "1k EUR", "1k EUR"),
+        ("Show", "3k EUR", "4k EUR"),
+    ]
+    # A day's work inside the current week moves nothing until the week is over: no day-by-day differences.
+    TimeLogFactory(person=others[0], task=scenario.tasks["C_anim"], date=dt.date(2026, 3, 10), hours=Decimal(8))
+    assert department_totals(scenario.show, AS_OF) == totals
+    assert department_totals(scenario.show, dt.date(2026, 3, 9)) == totals
+    assert department_totals(scenario.show, dt.date(2026, 3, 15)).rows[0].ac == "3k EUR"  # 1,925 + 400 + the 13th's 400
 
 
 # --- Budget revision pages ---------------------------------------------------------------------------------------
@@ -437,7 +473,7 @@ def test_the_department_totals_partial_can_be_included(scenario):
         "budgets/department_totals.html#department-totals", {"totals": department_totals(scenario.show, AS_OF)}
     )
     assert html.strip().startswith('<section class="department-totals"')
-    assert "1,800.00 EUR" in html and "<html" not in html
+    assert "4k EUR" in html and "<html" not in html
 
 
 def test_todays_dashboard_keeps_todays_snapshot_for_the_overview(client, scenario):
