@@ -64,7 +64,10 @@ class Access:
 
     @property
     def sees_rates(self) -> bool:
-        return self.is_admin or bool(self.shows(MONEY)) or bool(self.person and self.person.role == Role.PRODUCER)
+        """Admins, producers of a show, and studio producers on no show (heads of production). A producer whose
+        every membership makes them something else (an artist on RBT) reads no rate."""
+        studio_producer = bool(self.person and self.person.role == Role.PRODUCER and not self.show_roles)
+        return self.is_admin or bool(self.shows(MONEY)) or studio_producer
 
 
 _ACCESS_ATTR = "_slate_access"

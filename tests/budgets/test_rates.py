@@ -11,13 +11,15 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from budgets import services
 from budgets.models import PersonRate, PersonRateKind, RateCard
 from studio.models import Role, Seniority
 from tests.budgets.factories import PersonRateFactory, RateCardFactory
 from tests.budgets.factories_costs import show_cast
-from tests.studio.factories import PersonFactory, ShowFactory
+from tests.concurrency import concurrently
+from tests.studio.factories import MembershipFactory, PersonFactory, ShowFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -156,6 +158,22 @@ def test_nobody_else_sees_a_rate(cast, role, status):
         assert "4321" not in response.content.decode() and "8765" not in response.content.decode()
 
 
+def test_a_studio_producer_reads_rates_only_as_a_producer(cast):
+    """The studio role counts for a producer on no show (a head of production); a membership that makes them
+    something else on their shows wins, as it does on the show's money pages."""
+    RateCardFactory(day_rate=Decimal("4321.00"))
+    PersonRateFactory(day_rate=Decimal("8765.00"))
+    urls = (reverse("budgets:rate_list"), "/api/v1/rate-cards/", "/api/v1/person-rates/")
+    head_of_production = PersonFactory(role=Role.PRODUCER)
+    assert [http(head_of_production).get(url).status_code for url in urls] == [200, 200, 200]
+    demoted = PersonFactory(role=Role.PRODUCER)
+    MembershipFactory(person=demoted, show=ShowFactory(code="DMT"), role=Role.ARTIST)
+    for url in urls:
+        response = http(demoted).get(url)
+        assert response.status_code == 403, url
+        assert "4321" not in response.content.decode() and "8765" not in response.content.decode()
+
+
 def test_admins_add_and_edit_on_the_page(cast):
     client = http(cast["admin"])
     url = reverse("budgets:rate_list")
@@ -204,3 +222,43 @@ def test_the_rates_page_makes_the_same_number_of_queries_at_two_sizes(cast):
         return len(ctx)
 
     assert count(2) == count(12)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_card_posted_twice_at_once_is_one_card_and_a_400_naming_effective_from(cast):
+    """Rate-card writes take turns (an advisory lock): the second sees the first card and names effective_from,
+    rather than failing on rate_card_unique_start (a 500, or a 409 naming no field)."""
+
+    def first(wait_for_the_test):
+        card(cast["admin"], D(2026, 1, 1), "400")
+        wait_for_the_test()
+
+    api = APIClient()
+    api.force_authenticate(cast["admin"])
+    data = {"role": "artist", "seniority": "mid", "day_rate": "400", "currency": "EUR", "effective_from": "2026-01-01"}
+    with concurrently(first) as race:
+        response = api.post(reverse("api:rate-card-list"), data, format="json")
+    assert race.waited
+    assert (response.status_code, response.json()) == (
+        400,
+        {"effective_from": ["The Artist Mid rate in EUR of 2026-01-01 on overlaps this period."]},
+    )
+    assert list(RateCard.objects.values_list("effective_from", "effective_to")) == [(D(2026, 1, 1), None)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_cards_from_two_dates_at_once_close_each_other_as_if_one_after_the_other(cast):
+    card(cast["admin"], D(2026, 1, 1), "400")
+
+    def first(wait_for_the_test):
+        card(cast["admin"], D(2026, 3, 1), "420")
+        wait_for_the_test()
+
+    with concurrently(first) as race:
+        card(cast["admin"], D(2026, 6, 1), "440")
+    assert race.waited
+    assert list(RateCard.objects.order_by("effective_from").values_list("effective_from", "effective_to")) == [
+        (D(2026, 1, 1), D(2026, 2, 28)),
+        (D(2026, 3, 1), D(2026, 5, 31)),
+        (D(2026, 6, 1), None),
+    ]
