@@ -17,7 +17,7 @@ from django.db import transaction
 from shots.workflow import WORKFLOW, TaskStatus
 from studio import permissions
 from studio.models import Department, Person, Show
-from studio.services import refuse_unknown_fields, require_free
+from studio.services import refuse_unknown_fields, require_free, unique_or_field_error
 
 from .models import DayOff, DayOffKind, Holiday, Milestone, PartTime, StatusWeight
 from .services import ev_mark_stale
@@ -120,13 +120,11 @@ def holiday_add(*, actor: Person, show: Show, date: dt.date, name: str = "") -> 
     permissions.require_change(actor, holiday)
     holiday.date = _check_date(date, "date")
     holiday.name = _check_name(name, required=False)
-    require_free(
-        Holiday.objects.filter(show=show, date=holiday.date),
-        "date",
-        f"{holiday.date:%a %d %b %Y} is already a holiday on {show.code}.",
-    )
+    taken = f"{holiday.date:%a %d %b %Y} is already a holiday on {show.code}."
+    require_free(Holiday.objects.filter(show=show, date=holiday.date), "date", taken)
     holiday.full_clean()
-    holiday.save()
+    with unique_or_field_error("holiday_unique_date_per_show", "date", taken):  # the same day, added at once
+        holiday.save()
     ev_mark_stale(show_id=show.pk)
     return holiday
 
@@ -180,7 +178,10 @@ def status_weight_set(*, actor: Person, show: Show, weights: dict[str, Decimal])
                 errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    existing = {row.status: row for row in StatusWeight.objects.select_for_update().filter(show=show)}
+    # The show's row serialises weight writes: the rows read here are all there is (a status without a row yet
+    # would otherwise be inserted twice by two planners at once). Show, then earned-value state: the lock order.
+    list(Show.objects.select_for_update(no_key=True).filter(pk=show.pk).values_list("pk", flat=True))
+    existing = {row.status: row for row in StatusWeight.objects.filter(show=show)}
     changed = False
     for status, weight in cleaned.items():
         row = existing.get(status)

@@ -3,11 +3,12 @@
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
@@ -31,6 +32,35 @@ def require_free(existing: QuerySet, field: str, message: str) -> None:
     """Name the field when a code is taken (the database constraint alone would only say 'already exists')."""
     if existing.exists():
         raise ValidationError({field: message})
+
+
+UNIQUE_VIOLATION = "23505"  # PostgreSQL SQLSTATE
+
+
+def violated_unique_constraint(error: IntegrityError) -> str | None:
+    """The name of the unique constraint `error` broke; None for any other integrity error."""
+    cause = error.__cause__
+    if getattr(cause, "pgcode", None) != UNIQUE_VIOLATION:
+        return None
+    return getattr(getattr(cause, "diag", None), "constraint_name", None)
+
+
+@contextmanager
+def unique_or_field_error(constraint: str, field: str, message: str) -> Iterator[None]:
+    """Write in a savepoint; if the database refuses the write on `constraint`, raise {field: message} instead.
+
+    require_free names the field, but two identical requests can both pass it before either commits: the loser's
+    INSERT then waits for the winner and fails on the unique index. This gives the loser the check's own error
+    (the form again, or a 400 naming the field) rather than a 500; the savepoint keeps the caller's transaction
+    usable, and nothing of the refused write is kept.
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if violated_unique_constraint(error) != constraint:
+            raise
+        raise ValidationError({field: message}) from error
 
 
 BROKER_RETRY_AFTER = 30.0  # seconds without publishing after the broker failed once

@@ -5,7 +5,8 @@
 - django PermissionDenied -> 403 with the service's message ("You cannot set this task to 'approved'.");
 - Http404 -> 404 (DRF's own handler);
 - a unique violation the database caught after validation passed (two people creating the same code at the
-  same moment) -> 409, instead of a 500.
+  same moment) -> 409, instead of a 500. Services whose checks can race name the field themselves
+  (studio.services.unique_or_field_error): this is the last resort for a write no service guards.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -16,7 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-UNIQUE_VIOLATION = "23505"  # PostgreSQL SQLSTATE
+from studio.services import UNIQUE_VIOLATION
 
 
 class Conflict(exceptions.APIException):

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from schedules import planning
 from schedules.models import DayOff, EarnedValueState, Holiday, Milestone, PartTime, StatusWeight
 from studio.models import Role
+from tests.concurrency import concurrently
 from tests.studio.factories import DepartmentFactory, MembershipFactory, PersonFactory, ShowFactory
 
 pytestmark = pytest.mark.django_db
@@ -874,3 +875,40 @@ def test_planning_pages_need_no_inline_code_and_have_unique_ids(cast, frozen_tod
     assert inspect(response).problems == []
     ids = re.findall(r'\sid="([^"]+)"', body(response))
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+# --- Identical requests at once (each race forced: tests.concurrency) -------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_holiday_posted_twice_at_once_is_one_holiday_and_a_400_naming_date(cast, frozen_today):
+    show, _, _, people = cast
+
+    def first(wait_for_the_test):
+        planning.holiday_add(actor=people["producer"], show=show, date=D(2026, 12, 24), name="Xmas eve")
+        wait_for_the_test()  # written, not committed: the page's check cannot see it
+
+    with concurrently(first) as race:
+        response = client_as(people["producer"]).post(
+            "/shows/RBT/working-days/holidays/", {"date": "2026-12-24", "name": "Again"}, headers=HTMX
+        )
+    assert race.waited
+    assert response.status_code == 400
+    assert "Thu 24 Dec 2026 is already a holiday on RBT." in body(response)
+    assert list(Holiday.objects.values_list("date", "name")) == [(D(2026, 12, 24), "Xmas eve")]
+    assert ev_generation(show) == 1  # the refused one marked nothing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_status_weights_set_at_once_take_turns_and_the_last_one_wins(cast):
+    show, _, _, people = cast
+
+    def first(wait_for_the_test):
+        planning.status_weight_set(actor=people["producer"], show=show, weights={"wip": Decimal("0.4")})
+        wait_for_the_test()
+
+    with concurrently(first) as race:
+        planning.status_weight_set(actor=people["production_manager"], show=show, weights={"wip": Decimal("0.3")})
+    assert race.waited
+    assert dict(StatusWeight.objects.values_list("status", "weight")) == {"wip": Decimal("0.300")}
+    assert ev_generation(show) == 2
