@@ -166,14 +166,32 @@ def ev_debounce_seconds() -> int:
     return int(getattr(settings, "SLATE_EV_DEBOUNCE_SECONDS", EV_DEBOUNCE_SECONDS))
 
 
+# Lock order, on every path: the show's row (if the path locks it at all), then its EarnedValueState row. Writers
+# that lock the show (baselines, cut import, budgets) mark it stale after; ev_mark_stale and ev_recompute take the
+# show's row first too (FOR KEY SHARE: the weakest lock, the one an INSERT referencing the show takes anyway), so
+# a recompute never holds the state row while it waits for a show a writer has locked, and that writer for it.
+
+
+def _show_key_share_sql() -> str:
+    table = connection.ops.quote_name(Show._meta.db_table)
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""  # SQLite serialises every write anyway
+    return f"SELECT id FROM {table} WHERE id = %s{lock}"
+
+
+def _lock_show_key_share(show_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_show_key_share_sql(), [show_id])
+
+
 def ev_mark_stale(*, show_id: int) -> None:
     """Mark a show's earned value out of date, in the caller's transaction; ask for one recompute after commit.
 
-    One statement: an upsert of the show's EarnedValueState that bumps `generation` and sets the flag. Only the
-    mark that turns the flag on (stale_generation == the new generation) enqueues the recompute, with a countdown:
-    every other edit of the burst finds the flag on and enqueues nothing, so a burst of edits — in one transaction
-    or in many, until the countdown ends — leads to one recompute. The row stays locked until the caller commits,
-    so a recompute starting meanwhile waits for this edit to be visible (ev_recompute).
+    One statement: an upsert of the show's EarnedValueState that bumps `generation` and sets the flag (the show's
+    row locked first, in the same statement: see the lock order above). Only the mark that turns the flag on
+    (stale_generation == the new generation) enqueues the recompute, with a countdown: every other edit of the burst
+    finds the flag on and enqueues nothing, so a burst of edits — in one transaction or in many, until the countdown
+    ends — leads to one recompute. The row stays locked until the caller commits, so a recompute starting meanwhile
+    waits for this edit to be visible (ev_recompute).
     """
     from .tasks import recompute_earned_value
 
@@ -182,8 +200,9 @@ def ev_mark_stale(*, show_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
+            WITH locked_show AS ({_show_key_share_sql()})
             INSERT INTO {table} (show_id, is_stale, generation, stale_generation, stale_since, recompute_count)
-            VALUES (%s, TRUE, 1, 1, %s, 0)
+            SELECT id, TRUE, 1, 1, %s, 0 FROM locked_show WHERE TRUE
             ON CONFLICT (show_id) DO UPDATE SET
                 generation = {table}.generation + 1,
                 stale_generation = CASE WHEN {table}.is_stale THEN {table}.stale_generation
@@ -194,7 +213,10 @@ def ev_mark_stale(*, show_id: int) -> None:
             """,
             [show_id, now],
         )
-        generation, stale_generation = cursor.fetchone()
+        row = cursor.fetchone()
+    if row is None:
+        return  # the show is gone
+    generation, stale_generation = row
     if generation == stale_generation:
         enqueue_on_commit(recompute_earned_value.s().set(countdown=ev_debounce_seconds()), show_id)
 
@@ -217,9 +239,10 @@ def ev_recompute(*, show_id: int, as_of: dt.date | None = None, only_if_stale: b
     show = Show.objects.filter(pk=show_id).first()
     if show is None:
         return None
-    # 1. Take the state row's lock, so edits that marked the show and have not committed yet commit first; note
-    #    how far the marks have gone.
+    # 1. Take the state row's lock (after the show's: the lock order above), so edits that marked the show and have
+    #    not committed yet commit first; note how far the marks have gone.
     with transaction.atomic():
+        _lock_show_key_share(show_id)
         state, _ = EarnedValueState.objects.select_for_update().get_or_create(show_id=show_id)
         if only_if_stale and not state.is_stale:
             return state
@@ -229,6 +252,7 @@ def ev_recompute(*, show_id: int, as_of: dt.date | None = None, only_if_stale: b
     # 3. Replace the day's rows and settle the flag.
     computed_at = timezone.now()
     with transaction.atomic():
+        _lock_show_key_share(show_id)  # the snapshots' INSERT needs it: take it before the state row
         state = EarnedValueState.objects.select_for_update().get(show_id=show_id)
         EarnedValueSnapshot.objects.filter(show_id=show_id, date=as_of).delete()
         EarnedValueSnapshot.objects.bulk_create(

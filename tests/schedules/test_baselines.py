@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,12 +24,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from schedules import baselines
+from schedules import baselines, services
 from schedules.baselines import CURRENT_PLAN, baseline_compare
 from schedules.models import Baseline, BaselineTask, EarnedValueState, Holiday
 from shots.models import Task
 from shots.workflow import TaskStatus
 from studio.models import Person
+from tests.concurrency import concurrently
 from tests.shots.factories import ShotFactory, TaskFactory, TaskTypeFactory
 from tests.studio.test_api import ApiWorld, build_api_world
 
@@ -211,6 +213,58 @@ def test_a_planner_of_another_show_changes_nothing_here(world):
         baselines.baseline_freeze(actor=outsider, show=world.show, name="Mine")
     with pytest.raises(PermissionDenied):
         baselines.baseline_deactivate(actor=outsider, baseline=baseline)
+
+
+# --- At the same time as earned value (each race forced: tests.concurrency) ------------------------------------
+
+
+def activating(world, baseline):
+    """A planner's activation that pauses once it holds the show's row, before it marks earned value stale, until
+    the test's own write waits for it; then it goes on and commits."""
+
+    def activate(wait_for_the_test):
+        mark = baselines.ev_mark_stale
+
+        def mark_once_the_test_waits(*, show_id):
+            wait_for_the_test()
+            mark(show_id=show_id)
+
+        with mock.patch.object(baselines, "ev_mark_stale", mark_once_the_test_waits):
+            baselines.baseline_activate(actor=world.people["producer"], baseline=baseline)
+
+    return activate
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recompute_during_an_activation_waits_for_it_instead_of_deadlocking(world):
+    """The recompute (Celery, on the commit of an earlier edit) took the earned-value state row, then needed the
+    show's row for its snapshots while the activation held the show's row and waited for the state row."""
+    baseline = freeze(world, activate=False)
+    services.ev_mark_stale(show_id=world.show.pk)
+    with concurrently(activating(world, baseline)) as race:
+        services.ev_recompute(show_id=world.show.pk)
+    assert race.waited
+    assert list(Baseline.objects.filter(is_active=True).values_list("pk", flat=True)) == [baseline.pk]
+    state = EarnedValueState.objects.get(show=world.show)
+    assert (state.generation, state.is_stale) == (2, False)  # the figures include the activation
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_shows_first_edit_during_an_activation_waits_for_it_instead_of_deadlocking(world):
+    """The show's first mark inserts its state row, and that INSERT needs the show's row: it used to take the state
+    row first, while the activation held the show's row and waited for the state row."""
+    baseline = freeze(world, activate=False)
+    assert not EarnedValueState.objects.filter(show=world.show).exists()
+    with concurrently(activating(world, baseline)) as race:
+        services.ev_mark_stale(show_id=world.show.pk)  # what a time log or a task's new status does
+    assert race.waited
+    assert list(Baseline.objects.filter(is_active=True).values_list("pk", flat=True)) == [baseline.pk]
+    assert EarnedValueState.objects.get(show=world.show).generation == 2
+
+
+def test_marking_a_show_that_is_gone_does_nothing(world):
+    services.ev_mark_stale(show_id=987654)
+    assert not EarnedValueState.objects.filter(show_id=987654).exists()
 
 
 # --- Comparing --------------------------------------------------------------------------------------------------
