@@ -5,9 +5,9 @@ approved budget, whose lines are the budget at completion (BAC) every cost figur
 revision is frozen: its lines are not edited; copy it to start the next revision. Locking a revision unlocks the
 previously locked one in the same transaction.
 
-Writes to one show's budgets are serialised on the show's Budget rows (select_for_update, in revision order), so
-two people creating revisions at once get numbers 3 and 4, never two 3s, and two locks never leave two revisions
-locked.
+Writes to one show's budgets are serialised on the show's row, then its Budget rows (select_for_update, in
+revision order), so two people creating revisions at once get numbers 3 and 4 (or 1 and 2 on a show with none
+yet: no Budget row to lock then, hence the show's), never two 3s, and two locks never leave two revisions locked.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def _lock_show_budgets(show_id: int) -> list[Budget]:
+    # NO KEY UPDATE: budget writers wait for each other, not the show's other rows being inserted meanwhile.
+    list(Show.objects.select_for_update(no_key=True).filter(pk=show_id).values_list("pk", flat=True))
     return list(Budget.objects.select_for_update().filter(show_id=show_id).order_by("revision"))
 
 

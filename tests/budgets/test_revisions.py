@@ -9,6 +9,7 @@ from budgets import revisions
 from budgets.models import Budget, BudgetLine
 from studio import permissions
 from studio.models import Role
+from tests.concurrency import concurrently
 from tests.studio.factories import DepartmentFactory, MembershipFactory, PersonFactory, ShowFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +158,21 @@ def test_a_producer_of_another_show_cannot_write(show, producer):
     MembershipFactory(person=stranger, show=ShowFactory(code="ELSE"))
     with pytest.raises(PermissionDenied):
         revisions.budget_create(actor=stranger, show=show, name="mine")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_first_revisions_created_at_once_are_numbered_one_then_two(show, producer):
+    """A show without revisions has no Budget row to lock: the show's row serialises the numbering."""
+
+    def first(wait_for_the_test):
+        revisions.budget_create(actor=producer, show=show, name="bid v1")
+        wait_for_the_test()
+
+    with concurrently(first) as race:
+        second = revisions.budget_create(actor=producer, show=show, name="bid v1 again")
+    assert race.waited
+    assert second.revision == 2
+    assert list(Budget.objects.filter(show=show).order_by("revision").values_list("revision", "name")) == [
+        (1, "bid v1"),
+        (2, "bid v1 again"),
+    ]
