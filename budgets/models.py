@@ -162,7 +162,13 @@ class Expense(models.Model):
 
     class Meta:
         ordering = ["-date"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="expense_amount_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="expense_amount_not_negative"),
+            # A reference (invoice, PO) is entered once per show; many expenses have none.
+            models.UniqueConstraint(
+                fields=["show", "reference"], condition=~Q(reference=""), name="expense_unique_reference_per_show"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.supplier} {self.amount} on {self.date}"

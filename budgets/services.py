@@ -6,8 +6,13 @@ Rate cards and personal rates are studio-wide and the most sensitive data Slate 
 
 Effective periods are both ends inclusive; an open end (effective_to None) runs on. Two rate cards for the same role,
 seniority and currency never overlap: a new card that starts inside an open-ended card closes it the day before
-(the usual "new rates from the 1st"); any other overlap is refused, naming effective_from. A person's rates never
-overlap either (budgets.costs picks the one covering a day).
+(the usual "new rates from the 1st"); any other overlap is refused, naming effective_from. Rate-card writes take
+turns (one advisory lock), so these checks see every card, even one written at the same moment. A person's rates
+never overlap either (budgets.costs picks the one covering a day).
+
+An expense's reference (invoice or PO number) is entered once per show: the code check names the field, and the
+database constraint expense_unique_reference_per_show catches two identical requests at once (the loser gets the
+same field error).
 """
 
 from __future__ import annotations
@@ -20,12 +25,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from studio import permissions
 from studio.models import Department, Person, Show, ShowMembership
-from studio.services import refuse_unknown_fields
+from studio.services import refuse_unknown_fields, unique_or_field_error, violated_unique_constraint
 
 from .models import Expense, ExpenseKind, PersonRate, PersonRateKind, RateCard
 
@@ -35,6 +40,8 @@ MAX_DAY_RATE = Decimal("99999999.99")  # RateCard.day_rate: 10 digits, 2 decimal
 MAX_FEE = Decimal("9999999999.99")
 RATE_CARD_EDITABLE = frozenset({"day_rate", "effective_from", "effective_to"})
 EXPENSE_EDITABLE = frozenset({"department", "supplier", "description", "kind", "amount", "date", "reference", "person"})
+EXPENSE_REFERENCE_UNIQUE = "expense_unique_reference_per_show"  # budgets.models.Expense.Meta.constraints
+RATE_CARD_LOCK = (0x52415445, 0)  # "RATE": the two keys of the advisory lock every rate-card write takes
 
 
 # --- Cleaning values ---------------------------------------------------------------------------------------------
@@ -99,6 +106,16 @@ def _period_text(start: dt.date, end: dt.date | None) -> str:
 # --- Rate cards (admins) ------------------------------------------------------------------------------------------
 
 
+def _lock_rate_cards() -> None:
+    """Rate-card writes take turns: there is no row to lock before the first card of a role exists, and the checks
+    (the open-ended card a new one closes, the overlap) must see a card another admin is writing right now. They
+    are few (admins), so one lock for all of them."""
+    if connection.vendor != "postgresql":
+        return  # SQLite (make run) serialises every write anyway
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", RATE_CARD_LOCK)
+
+
 def _check_rate_card_overlap(card: RateCard) -> None:
     same = RateCard.objects.filter(role=card.role, seniority=card.seniority, currency=card.currency).exclude(pk=card.pk)
     clash = _overlaps(same, card.effective_from, card.effective_to).order_by("effective_from").first()
@@ -135,6 +152,7 @@ def rate_card_create(
     permissions.require_change(actor, card)
     card.full_clean(validate_constraints=False)
     _check_period(card.effective_from, card.effective_to)
+    _lock_rate_cards()
     previous = (
         RateCard.objects.select_for_update()
         .filter(
@@ -159,6 +177,7 @@ def rate_card_create(
 def rate_card_update(*, actor: Person, rate_card: RateCard, **changes: Any) -> RateCard:
     """Change a card's day rate or effective period (the role, seniority and currency make a different card)."""
     refuse_unknown_fields(changes, RATE_CARD_EDITABLE)
+    _lock_rate_cards()
     card = RateCard.objects.select_for_update().get(pk=rate_card.pk)
     permissions.require_change(actor, card)
     if "day_rate" in changes:
@@ -247,11 +266,21 @@ def person_rate_delete(*, actor: Person, person_rate: PersonRate) -> None:
 # --- Expenses (the show's producers and admins) -------------------------------------------------------------------
 
 
+def _reference_taken(reference: str) -> str:
+    return f"Reference '{reference}' is already entered on this show."
+
+
 def _check_reference_free(expense: Expense) -> None:
     if expense.reference and (
         Expense.objects.filter(show_id=expense.show_id, reference=expense.reference).exclude(pk=expense.pk).exists()
     ):
-        raise ValidationError({"reference": f"Reference '{expense.reference}' is already entered on this show."})
+        raise ValidationError({"reference": _reference_taken(expense.reference)})
+
+
+def _save_expense(expense: Expense) -> None:
+    # Two requests with the same reference can both pass _check_reference_free: the database refuses the second.
+    with unique_or_field_error(EXPENSE_REFERENCE_UNIQUE, "reference", _reference_taken(expense.reference)):
+        expense.save()
 
 
 def _check_person(expense: Expense) -> None:
@@ -315,7 +344,7 @@ def expense_create(
     _check_reference_free(expense)
     _check_person(expense)
     expense.full_clean()
-    expense.save()
+    _save_expense(expense)
     return expense
 
 
@@ -328,7 +357,7 @@ def expense_update(*, actor: Person, expense: Expense, **changes: Any) -> Expens
     _check_reference_free(locked)
     _check_person(locked)
     locked.full_clean()
-    locked.save()
+    _save_expense(locked)
     return locked
 
 
@@ -520,6 +549,9 @@ def expense_import_csv(*, actor: Person, show: Show, file: Any, dry_run: bool = 
     except ValidationError as error:
         report.errors.append(ImportProblem(0, "file", " ".join(error.messages)))
         return report
+    if not dry_run:
+        # Imports to one show take turns on its row, so the second of two identical imports skips every line.
+        list(Show.objects.select_for_update(no_key=True).filter(pk=show.pk).values_list("pk", flat=True))
     references = set(Expense.objects.filter(show=show).exclude(reference="").values_list("reference", flat=True))
     _parse_csv(text, report, references)
     if not report.rows and not report.errors and not report.skipped:
@@ -542,6 +574,21 @@ def expense_import_csv(*, actor: Person, show: Show, file: Any, dry_run: bool = 
     ]
     for expense in expenses:  # every value was checked while reading; no query per row
         expense.full_clean(exclude=["show", "department", "created_by", "person"], validate_constraints=False)
-    Expense.objects.bulk_create(expenses)
+    try:
+        with transaction.atomic():  # a savepoint: a refused insert leaves the transaction usable
+            Expense.objects.bulk_create(expenses)
+    except IntegrityError as error:
+        if violated_unique_constraint(error) != EXPENSE_REFERENCE_UNIQUE:
+            raise
+        # An expense with one of the file's references was entered (not imported) while the file was read: nothing
+        # is written, and the lines it concerns say so (importing again skips them).
+        references = {row.reference for row in report.rows if row.reference}
+        taken = set(Expense.objects.filter(show=show, reference__in=references).values_list("reference", flat=True))
+        report.errors.extend(
+            ImportProblem(row.line, "reference", f"{_reference_taken(row.reference)} Import the file again to skip it.")
+            for row in report.rows
+            if row.reference in taken
+        )
+        return report
     report.created = len(expenses)
     return report

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from budgets import services
 from budgets.models import Expense, ExpenseKind
 from tests.budgets.factories import ExpenseFactory
 from tests.budgets.factories_costs import show_cast
+from tests.concurrency import concurrently
 from tests.studio.factories import DepartmentFactory, MembershipFactory, PersonFactory, ShowFactory
 
 pytestmark = pytest.mark.django_db
@@ -299,3 +303,119 @@ def test_the_list_makes_the_same_number_of_queries_at_two_sizes(setup):
         return len(ctx)
 
     assert count(2) == count(12)
+
+
+# --- One reference per show, in the database too (each race forced: tests.concurrency) --------------------------
+
+
+def test_the_database_refuses_a_reference_twice_on_a_show_and_nothing_else(setup):
+    show, other, anm = setup["show"], setup["other"], setup["anm"]
+    ExpenseFactory(show=show, department=anm, reference="INV-9")
+    ExpenseFactory(show=other, department=anm, reference="INV-9")  # another show's invoice may share the number
+    ExpenseFactory(show=show, department=anm, reference="inv-9")  # the code compares exactly, so does the index
+    ExpenseFactory.create_batch(2, show=show, department=anm, reference="")  # no reference: as many as needed
+    with pytest.raises(IntegrityError, match="expense_unique_reference_per_show"), transaction.atomic():
+        ExpenseFactory(show=show, department=anm, reference="INV-9")
+    assert Expense.objects.count() == 5
+
+
+def expense_in(setup, reference="INV-1"):
+    return services.expense_create(
+        actor=setup["producer"], show=setup["show"], department=setup["anm"], supplier="Wacom", amount="10",
+        date=dt.date(2026, 3, 2), reference=reference,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_reference_posted_twice_at_once_is_one_expense_and_a_400_naming_reference(setup):
+    def first(wait_for_the_test):
+        expense_in(setup)
+        wait_for_the_test()  # written, not committed: the page's check cannot see it
+
+    data = {"date": "2026-03-02", "department": setup["anm"].pk, "supplier": "Wacom", "kind": "hardware",
+            "amount": "10", "reference": "INV-1"}  # fmt: skip
+    with concurrently(first) as race:
+        response = http(setup["producer"]).post(reverse("budgets:expense_list", args=["EXP"]), data)
+    assert race.waited
+    assert response.status_code == 400
+    assert "Reference: Reference &#x27;INV-1&#x27; is already entered on this show." in response.content.decode()
+    assert list(Expense.objects.values_list("reference", flat=True)) == ["INV-1"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_to_a_reference_entered_at_the_same_moment_is_a_400_naming_reference(setup):
+    expense = expense_in(setup, reference="")
+
+    def first(wait_for_the_test):
+        expense_in(setup, reference="INV-2")
+        wait_for_the_test()
+
+    api = APIClient()
+    api.force_authenticate(setup["producer"])
+    with concurrently(first) as race:
+        response = api.patch(f"/api/v1/shows/EXP/expenses/{expense.pk}/", {"reference": "INV-2"}, format="json")
+    assert race.waited
+    assert (response.status_code, response.json()) == (
+        400,
+        {"reference": ["Reference 'INV-2' is already entered on this show."]},
+    )
+    expense.refresh_from_db()
+    assert expense.reference == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_file_imported_twice_at_once_adds_its_expenses_once(setup):
+    def first(wait_for_the_test):
+        services.expense_import_csv(actor=setup["producer"], show=setup["show"], file=GOOD_CSV)
+        wait_for_the_test()
+
+    with concurrently(first) as race:
+        again = services.expense_import_csv(actor=setup["producer"], show=setup["show"], file=GOOD_CSV)
+    assert race.waited
+    assert [(p.line, p.field) for p in again.skipped] == [(2, "reference"), (3, "reference")]
+    assert (again.errors, again.created) == ([], 1)  # the line without a reference is added again, as in turn
+    assert sorted(Expense.objects.values_list("reference", flat=True)) == ["", "", "INV-100", "INV-101"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_meeting_a_reference_entered_meanwhile_writes_nothing_and_names_the_line(setup):
+    def first(wait_for_the_test):
+        expense_in(setup, reference="INV-101")
+        wait_for_the_test()
+
+    with concurrently(first) as race:
+        report = services.expense_import_csv(actor=setup["producer"], show=setup["show"], file=GOOD_CSV)
+    assert race.waited
+    assert [(p.line, p.field, p.message) for p in report.errors] == [
+        (3, "reference", "Reference 'INV-101' is already entered on this show. Import the file again to skip it.")
+    ]
+    assert report.created == 0
+    assert list(Expense.objects.values_list("reference", flat=True)) == ["INV-101"]
+
+
+def test_the_migration_marks_references_entered_twice_before_adding_the_constraint(setup):
+    migration = importlib.import_module("budgets.migrations.0004_expense_unique_reference_per_show")
+    show, anm = setup["show"], setup["anm"]
+    constraint = next(c for c in Expense._meta.constraints if c.name == "expense_unique_reference_per_show")
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(Expense, constraint)
+    long_reference = "R" * 64
+    first, second, third = (ExpenseFactory(show=show, department=anm, reference="INV-1") for _ in range(3))
+    long_first, long_second = (ExpenseFactory(show=show, department=anm, reference=long_reference) for _ in range(2))
+    elsewhere = ExpenseFactory(show=setup["other"], department=anm, reference="INV-1")
+    ExpenseFactory.create_batch(2, show=show, department=anm, reference="")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's inserts are checked now: an index may follow
+    migration.mark_duplicate_references(django_apps, None)
+    with connection.schema_editor() as editor:
+        editor.add_constraint(Expense, constraint)
+    references = dict(Expense.objects.exclude(reference="").values_list("pk", "reference"))
+    assert references == {
+        first.pk: "INV-1",
+        second.pk: f"INV-1 (duplicate {second.pk})",
+        third.pk: f"INV-1 (duplicate {third.pk})",
+        long_first.pk: long_reference,
+        long_second.pk: long_reference[: 64 - len(f" (duplicate {long_second.pk})")] + f" (duplicate {long_second.pk})",
+        elsewhere.pk: "INV-1",
+    }
+    assert Expense.objects.filter(reference="").count() == 2
