@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from studio.dates import PlanningDateField
 from studio.models import Department
 
 from .revisions import MAX_AMOUNT, MAX_DAYS
@@ -57,12 +57,7 @@ class BudgetLineCreateForm(BudgetLineForm):
 
 
 class AsOfForm(forms.Form):
-    """?as_of=YYYY-MM-DD: the day the figures are as of (the end of it); today when absent."""
+    """?as_of=YYYY-MM-DD, 1970 to 2999 (the studio's rule, as in the API): the day the figures are as of (the end
+    of it); today when absent."""
 
-    as_of = forms.DateField(label="As of", required=False, input_formats=["%Y-%m-%d"])
-
-    def clean_as_of(self) -> dt.date | None:
-        day = self.cleaned_data["as_of"]
-        if day is not None and not dt.date(1970, 1, 1) <= day <= dt.date(9000, 12, 31):
-            raise ValidationError("Give a date between 1970 and 9000, like 2026-03-02.")
-        return day
+    as_of = PlanningDateField(label="As of", required=False, input_formats=["%Y-%m-%d"])

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from shots.forms import NamedErrorsMixin
+from studio.dates import PlanningDateField
 from studio.models import Department, Person, Role, Seniority
 
 from .models import ExpenseKind, PersonRateKind
@@ -143,8 +144,8 @@ class ExpenseImportForm(NamedErrorsMixin, forms.Form):
 
 
 class AsOfForm(NamedErrorsMixin, forms.Form):
-    as_of = forms.DateField(label="As of", required=False, widget=DATE)
-    start = forms.DateField(label="Labour from", required=False, widget=DATE)
+    as_of = PlanningDateField(label="As of", required=False, widget=DATE)
+    start = PlanningDateField(label="Labour from", required=False, widget=DATE)
 
     def clean(self):
         data = super().clean()

@@ -188,7 +188,10 @@ def _all_day_event(*, uid: str, day: dt.date, summary: str, description: str, ur
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("dtstart", day)  # a date: VALUE=DATE, an all-day event
-    event.add("dtend", day + dt.timedelta(days=1))  # exclusive; some apps need it to draw one day
+    # DTEND is exclusive; some apps need it to draw one day. date.max (a row stored before dates were checked,
+    # studio.dates) has no next day: DTSTART alone, a date, is a one-day event too (RFC 5545, 3.6.1).
+    if day < dt.date.max:
+        event.add("dtend", day + dt.timedelta(days=1))
     event.add("summary", summary)
     event.add("description", description)
     event.add("url", url)

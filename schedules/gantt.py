@@ -14,6 +14,7 @@ the milestones of the shows concerned.
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -153,20 +154,25 @@ class Background:
 
 
 def month_ticks(window: Window) -> list[Tick]:
+    """One tick per month the window touches; never a step past the window's end (it may end on date.max)."""
     ticks = []
     day = window.start
     while day <= window.end:
-        next_month = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        last = min(window.end, next_month - dt.timedelta(days=1))
+        last = min(window.end, day.replace(day=monthrange(day.year, day.month)[1]))
         span = window.span(day, last)
         ticks.append(Tick(span.x, span.width, day.strftime("%b %Y")))
-        day = next_month
+        if last == window.end:
+            break
+        day = last + dt.timedelta(days=1)
     return ticks
 
 
 def week_ticks(window: Window) -> list[Tick]:
     """Each Monday in the window, labelled with its day of the month."""
-    first = window.start + dt.timedelta(days=(7 - window.start.weekday()) % 7)
+    to_monday = (7 - window.start.weekday()) % 7
+    if to_monday > (window.end - window.start).days:
+        return []  # no Monday in it (and none may exist after it: the window may end on date.max)
+    first = window.start + dt.timedelta(days=to_monday)
     return [
         Tick(window.x(day), 7 * window.px_per_day, f"{day.day} {day:%b}")
         for day in (first + dt.timedelta(weeks=n) for n in range(0, (window.end - first).days // 7 + 1))

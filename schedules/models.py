@@ -9,6 +9,7 @@ from django.db.models import F, Q
 
 from shots.models import Task
 from shots.workflow import TaskStatus
+from studio.dates import validate_planning_date
 from studio.models import Department, Show
 
 
@@ -47,7 +48,7 @@ class Milestone(models.Model):
         Department, null=True, blank=True, on_delete=models.CASCADE, related_name="milestones"
     )
     name = models.CharField(max_length=120)
-    date = models.DateField()
+    date = models.DateField(validators=[validate_planning_date])
 
     class Meta:
         ordering = ["date", "name"]
@@ -60,7 +61,7 @@ class Holiday(models.Model):
     """A day that is not a working day on one show (weekends are never working days)."""
 
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="holidays")
-    date = models.DateField()
+    date = models.DateField(validators=[validate_planning_date])
     name = models.CharField(max_length=120, blank=True)
 
     class Meta:

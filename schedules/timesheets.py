@@ -33,6 +33,7 @@ from shots.models import Shot, Task
 from shots.selectors import person_today
 from shots.workflow import DONE_STATUSES, TaskStatus
 from studio import permissions
+from studio.dates import FIRST_PLANNING_DATE, LAST_PLANNING_DATE
 from studio.models import Person, Role, Show, ShowMembership
 from studio.services import require_free
 
@@ -41,9 +42,10 @@ from .models import TimeLog, TimesheetLock
 
 # Two-key advisory locks: this class key, and the show's id (folded into an int4).
 _ADVISORY_CLASS = 0x54534C4B  # "TSLK"
-# A week before this or after that is not a week anyone keeps a timesheet for (and stays clear of date overflow).
-FIRST_WEEK = dt.date(1970, 1, 5)
-LAST_WEEK = dt.date(2999, 12, 23)
+# The weeks that hold a planning date (studio.dates, 1970 to 2999): Monday 29 Dec 1969 to Monday 30 Dec 2999. Any
+# other week is not one anyone keeps a timesheet for (and stays clear of date overflow).
+FIRST_WEEK = FIRST_PLANNING_DATE - dt.timedelta(days=FIRST_PLANNING_DATE.weekday())
+LAST_WEEK = LAST_PLANNING_DATE - dt.timedelta(days=LAST_PLANNING_DATE.weekday())
 # My timesheet lists at most this many assigned open tasks besides the tasks with hours this week.
 OPEN_TASK_LIMIT = 200
 ZERO = Decimal("0")

@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from studio.dates import validate_planning_date
 from studio.models import Department, Show, code_validator, colour_validator
 
 from .workflow import TaskStatus
@@ -141,8 +142,8 @@ class Task(models.Model):
     bid_days = models.DecimalField(
         max_digits=6, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )
-    start_date = models.DateField(null=True, blank=True)
-    due_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=[validate_planning_date])
+    due_date = models.DateField(null=True, blank=True, validators=[validate_planning_date])
     retake_count = models.PositiveIntegerField(default=0)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     # Optimistic locking: every write bumps it; a write carrying an older value is refused.

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from shots.api.serializers import DepartmentRefSerializer
 from studio.api.serializers import InputSerializer
+from studio.dates import PlanningDateSerializerField
 from studio.models import Department
 
 from ..revisions import MAX_AMOUNT, MAX_DAYS
@@ -120,4 +121,6 @@ class ProductionMetricsOutputSerializer(serializers.Serializer):
 
 
 class AsOfQueryInputSerializer(InputSerializer):
-    as_of = serializers.DateField(required=False, help_text="The day (its end) the figures are as of; default today.")
+    as_of = PlanningDateSerializerField(
+        required=False, help_text="YYYY-MM-DD, 1970 to 2999: the day (its end) the figures are as of; default today."
+    )

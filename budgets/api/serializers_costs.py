@@ -16,6 +16,7 @@ from budgets.models import ExpenseKind, PersonRateKind
 from budgets.money import money_plain
 from shots.api.serializers import DepartmentRefSerializer
 from studio.api.serializers import IdRelatedField, InputSerializer, PersonRefSerializer
+from studio.dates import PlanningDateSerializerField
 from studio.models import Department, Person, Role, Seniority
 
 RATIO_QUANTUM = Decimal("1e-10")
@@ -183,8 +184,8 @@ class ExpenseUpdateInputSerializer(ExpenseInputSerializer):
 
 
 class CostsQueryInputSerializer(InputSerializer):
-    as_of = serializers.DateField(
-        required=False, help_text="YYYY-MM-DD: the figures at the end of this day (default: today)."
+    as_of = PlanningDateSerializerField(
+        required=False, help_text="YYYY-MM-DD, 1970 to 2999: the figures at the end of this day (default: today)."
     )
 
 

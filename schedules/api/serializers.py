@@ -21,6 +21,7 @@ from studio.api.serializers import (
     VisibleRelatedField,
     VisibleSlugRelatedField,
 )
+from studio.dates import PlanningDateSerializerField
 from studio.models import Department, Person, Show
 
 from .paging import PageLinksSerializer, PagingFields
@@ -71,8 +72,8 @@ class TimeLogUpdateInputSerializer(InputSerializer):
 
 
 class VarianceQueryInputSerializer(InputSerializer):
-    as_of = serializers.DateField(
-        required=False, help_text="YYYY-MM-DD: the figures at the end of this day (default: today)."
+    as_of = PlanningDateSerializerField(
+        required=False, help_text="YYYY-MM-DD, 1970 to 2999: the figures at the end of this day (default: today)."
     )
     by = serializers.ChoiceField(
         choices=GROUPINGS, default="department", help_text="Roll the tasks up per department, sequence or show."
@@ -89,13 +90,18 @@ class VarianceHistoryQueryInputSerializer(InputSerializer):
             "department": serializers.CharField(
                 required=False, help_text="A department's code: its rows (default: the whole show's rows)."
             ),
-            "from": serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive (default: `to` - 90 days)."),
-            "to": serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive (default: today)."),
+            "from": PlanningDateSerializerField(
+                required=False, help_text="YYYY-MM-DD, 1970 to 2999, inclusive (default: `to` - 90 days)."
+            ),
+            "to": PlanningDateSerializerField(
+                required=False, help_text="YYYY-MM-DD, 1970 to 2999, inclusive (default: today)."
+            ),
         }
 
     def validate(self, attrs: dict) -> dict:
         attrs.setdefault("to", timezone.localdate())
-        attrs.setdefault("from", attrs["to"] - dt.timedelta(days=90))
+        if "from" not in attrs:  # not setdefault: its default would be worked out even when `from` is given
+            attrs["from"] = attrs["to"] - dt.timedelta(days=90)
         if attrs["from"] > attrs["to"]:
             raise serializers.ValidationError({"from": ["Must not be after `to`."]})
         if (attrs["to"] - attrs["from"]).days >= self.MAX_DAYS:
@@ -327,8 +333,8 @@ class CompareOutputSerializer(PageLinksSerializer):
 
 
 class VarianceTasksQueryInputSerializer(PlanScopeFields, PagingFields, InputSerializer):
-    as_of = serializers.DateField(
-        required=False, help_text="YYYY-MM-DD: the figures at the end of this day (default: today)."
+    as_of = PlanningDateSerializerField(
+        required=False, help_text="YYYY-MM-DD, 1970 to 2999: the figures at the end of this day (default: today)."
     )
 
 

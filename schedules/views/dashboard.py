@@ -10,8 +10,6 @@ a fixed number of times whatever the show's size (tests/schedules/test_dashboard
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from shots.forms import NamedErrorsMixin
 from studio import permissions
+from studio.dates import PlanningDateField
 from studio.htmx import render_page
 from studio.models import Show
 
@@ -34,7 +33,8 @@ NOT_A_SCHEDULE_READER = "The schedule dashboard is for the show's production man
 
 
 class DashboardQueryForm(NamedErrorsMixin, forms.Form):
-    as_of = forms.DateField(
+    # The studio's planning dates (1970 to 2999): every window of the page (two years back, half a year on) fits.
+    as_of = PlanningDateField(
         label="As of", required=False, help_text="Figures as of the end of this day (default: today)."
     )
     days = forms.IntegerField(
@@ -43,13 +43,6 @@ class DashboardQueryForm(NamedErrorsMixin, forms.Form):
     weeks = forms.IntegerField(
         label="Load weeks", required=False, min_value=1, max_value=26, help_text="Weeks in the load view."
     )
-
-    def clean_as_of(self):
-        as_of = self.cleaned_data["as_of"]
-        # Far enough from the calendar's ends that every window of the page (a year back, half a year on) fits.
-        if as_of is not None and not (dt.date(1900, 1, 1) <= as_of <= dt.date(9000, 12, 31)):
-            raise forms.ValidationError("Choose a date between 1900 and 9000.")
-        return as_of
 
 
 def _schedule_show(request: HttpRequest, code: str) -> Show:

@@ -35,6 +35,7 @@ from shots import services as shot_services
 from shots.forms import NamedErrorsMixin, person_label
 from shots.models import Task
 from studio import permissions
+from studio.dates import PlanningDateField
 from studio.htmx import render_page, wants_partial
 from studio.models import Person, Role, Show, ShowMembership
 
@@ -62,11 +63,14 @@ class WindowForm(NamedErrorsMixin, forms.Form):
     def __init__(self, data, *, today: dt.date, **kwargs):
         super().__init__(data, **kwargs)
         self.today = today
-        # "from" is a Python keyword: the fields are added by name.
-        self.fields["from"] = forms.DateField(
+        # "from" is a Python keyword: the fields are added by name. Planning dates only (1970 to 2999): a window at
+        # the calendar's end would step past date.max to draw its scale and its link to the next window.
+        self.fields["from"] = PlanningDateField(
             label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
         )
-        self.fields["to"] = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+        self.fields["to"] = PlanningDateField(
+            label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        )
         self.order_fields(["from", "to", "page"])
 
     def clean(self):
@@ -75,14 +79,10 @@ class WindowForm(NamedErrorsMixin, forms.Form):
             return cleaned
         default = Window.default(self.today)
         start, end = cleaned["from"], cleaned["to"]
-        try:
-            if start is None:
-                start = default.start if end is None else end - dt.timedelta(days=default.days - 1)
-            if end is None:
-                end = start + dt.timedelta(days=default.days - 1)
-        except OverflowError:
-            self.add_error("from" if cleaned["from"] else "to", "Pick a date nearer our time.")
-            return cleaned
+        if start is None:
+            start = default.start if end is None else end - dt.timedelta(days=default.days - 1)
+        if end is None:
+            end = start + dt.timedelta(days=default.days - 1)
         if end < start:
             self.add_error("to", "The end of the window must not be before its start.")
         elif (end - start).days + 1 > gantt.MAX_WINDOW_DAYS:

@@ -36,6 +36,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shots.models import Task
 from shots.selectors import person_today, person_zone
 from studio import permissions
+from studio.dates import PlanningDateField, is_planning_date
 from studio.htmx import render_page, wants_partial
 from studio.models import Person, Role, Show, ShowMembership
 
@@ -53,27 +54,15 @@ NOT_A_LOCKER = "Only the show's producers lock and unlock its weeks."
 # --- Input -------------------------------------------------------------------------------------------------------
 
 
-def _in_range(day: dt.date) -> dt.date:
-    if not timesheets.FIRST_WEEK <= day <= timesheets.LAST_WEEK:
-        raise ValidationError("Give a date between 1970 and 2999.")
-    return day
-
-
 class CellForm(forms.Form):
     task = forms.IntegerField(min_value=1, max_value=2**63 - 1)
-    date = forms.DateField(input_formats=["%Y-%m-%d"])
+    date = PlanningDateField(input_formats=["%Y-%m-%d"])
     hours = forms.CharField(required=False, max_length=32, strip=True)
-
-    def clean_date(self) -> dt.date:
-        return _in_range(self.cleaned_data["date"])
 
 
 class LockForm(forms.Form):
     action = forms.ChoiceField(choices=[("lock", "Lock"), ("unlock", "Unlock")])
-    week = forms.DateField(input_formats=["%Y-%m-%d"], error_messages={"invalid": "Give a date, like 2026-03-02."})
-
-    def clean_week(self) -> dt.date:
-        return _in_range(self.cleaned_data["week"])
+    week = PlanningDateField(input_formats=["%Y-%m-%d"], error_messages={"invalid": "Give a date, like 2026-03-02."})
 
 
 def _week(request: HttpRequest, today: dt.date) -> tuple[dt.date, str]:
@@ -86,7 +75,7 @@ def _week(request: HttpRequest, today: dt.date) -> tuple[dt.date, str]:
         day = dt.datetime.strptime(raw, "%Y-%m-%d").date()
     except ValueError:
         return week_start_of(today), "week: give a date, like 2026-03-02. Showing this week."
-    if not timesheets.FIRST_WEEK <= day <= timesheets.LAST_WEEK:
+    if not is_planning_date(day):
         return week_start_of(today), "week: give a date between 1970 and 2999. Showing this week."
     return week_start_of(day), ""
 

@@ -186,3 +186,16 @@ def test_production_metrics_exact(db):
     assert [row["department"]["code"] for row in body["departments"]] == ["ANIM", "LGT"]
     assert "roi" not in body["departments"][0]
     assert client.get("/api/v1/shows/PRD/production-metrics/?as_of=2026-02-30").status_code == 400
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "3000-01-01", "1969-12-31"])
+def test_production_metrics_as_of_outside_1970_to_2999_is_a_400_naming_it(db, as_of):
+    """The producer pages' rule (test_producer_dashboard): the end of 9999-12-31 is past date.max."""
+    from tests.budgets.factories_producer import build_scenario
+
+    scenario = build_scenario()
+    client = APIClient()
+    client.force_authenticate(scenario.producer)
+    response = client.get("/api/v1/shows/PRD/production-metrics/", {"as_of": as_of})
+    assert response.status_code == 400
+    assert response.json() == {"as_of": ["Give a date between 1970 and 2999."]}

@@ -97,6 +97,19 @@ def test_a_bad_date_is_a_400_naming_as_of(cst):
     assert response.status_code == 400 and list(response.json()) == ["as_of"]
 
 
+@pytest.mark.parametrize("as_of", ["9999-12-31", "1969-12-31"])
+def test_an_as_of_outside_1970_to_2999_is_a_400_naming_it(cst, as_of):
+    response = api_as(cst.cast["producer"]).get(costs_url(), {"as_of": as_of})
+    assert (response.status_code, response.json()) == (400, {"as_of": ["Give a date between 1970 and 2999."]})
+    page = APIClient()
+    page.force_login(cst.cast["producer"])
+    response = page.get(reverse("budgets:show_costs", args=["CST"]), {"as_of": as_of, "start": "0001-01-01"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "As of: Give a date between 1970 and 2999." in body
+    assert "Labour from: Give a date between 1970 and 2999." in body
+
+
 @pytest.mark.parametrize(
     ("role", "status"),
     [("artist", 403), ("supervisor", 403), ("coordinator", 403), ("production_manager", 403), ("client", 404)],

@@ -197,6 +197,29 @@ def test_a_bad_as_of_is_a_400_naming_the_field(client, scenario):
     assert (csv_response.status_code, csv_response.content.decode()) == (400, "As of: Enter a valid date.\n")
 
 
+@pytest.mark.parametrize("as_of", ["9999-12-31", "3000-01-01", "1969-12-31"])
+def test_an_as_of_outside_1970_to_2999_is_a_400_naming_the_field(client, scenario, as_of):
+    """The studio's planning dates (studio.dates), the same rule as the production-metrics API."""
+    response = logged_in(client, scenario.producer).get(
+        reverse("budgets:producer_dashboard", args=["PRD"]), {"as_of": as_of}
+    )
+    assert response.status_code == 400
+    assert "As of: Give a date between 1970 and 2999." in response.content.decode()
+    csv_response = client.get(reverse("budgets:budget_vs_actuals_csv", args=["PRD"]), {"as_of": as_of})
+    assert (csv_response.status_code, csv_response.content.decode()) == (
+        400,
+        "As of: Give a date between 1970 and 2999.\n",
+    )
+
+
+@pytest.mark.parametrize("as_of", ["1970-01-01", "2999-12-31"])
+def test_the_first_and_last_planning_days_are_as_of_days(client, scenario, as_of):
+    response = logged_in(client, scenario.producer).get(
+        reverse("budgets:producer_dashboard", args=["PRD"]), {"as_of": as_of}
+    )
+    assert (response.status_code, response.context["as_of"].isoformat()) == (200, as_of)
+
+
 def test_overview_lists_the_producers_shows_from_their_latest_snapshot(client, scenario):
     production_snapshot_take(show_id=scenario.show.pk, as_of=dt.date(2026, 3, 10))
     production_snapshot_take(show_id=scenario.show.pk, as_of=AS_OF)

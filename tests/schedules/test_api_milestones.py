@@ -148,6 +148,19 @@ def test_bad_input_is_a_400_naming_the_field(world, body, field):
     assert Milestone.objects.count() == 3
 
 
+@pytest.mark.parametrize("date", ["9999-12-31", "1969-12-31"])
+def test_a_date_outside_1970_to_2999_is_a_400_naming_it(world, date):
+    """A milestone on 9999-12-31 made the show's calendar feed step past date.max (a 500)."""
+    client = api_client_for(world, "production_manager")
+    response = client.post(LIST, {"show": "RBT", "name": "Lock", "date": date}, format="json")
+    assert (response.status_code, response.json()) == (400, {"date": ["Give a date between 1970 and 2999."]})
+    milestone = Milestone.objects.get(name="Animation lock")
+    response = client.patch(detail(milestone), {"date": date}, format="json")
+    assert (response.status_code, response.json()) == (400, {"date": ["Give a date between 1970 and 2999."]})
+    assert Milestone.objects.count() == 3
+    assert Milestone.objects.get(pk=milestone.pk).date == milestone.date
+
+
 def test_change_and_delete(world):
     milestone = Milestone.objects.get(name="Animation lock")
     client = api_client_for(world, "producer")

@@ -212,6 +212,14 @@ def test_bad_input_is_a_400_naming_the_parameter(world, query, field):
     assert list(response.json()) == [field]
 
 
+@pytest.mark.parametrize("as_of", ["9999-12-31", "3000-01-01", "1969-12-31", "0001-01-01"])
+@pytest.mark.parametrize("name", ["api:show-variance", "api:show-variance-tasks"])
+def test_an_as_of_outside_1970_to_2999_is_a_400_naming_it(world, name, as_of):
+    response = api_client_for(world, "producer").get(reverse(name, kwargs={"code": "RBT"}), {"as_of": as_of})
+    assert response.status_code == 400
+    assert response.json() == {"as_of": ["Give a date between 1970 and 2999."]}
+
+
 def _grow(world, count: int) -> None:
     """More sequences, shots, departments, tasks and time logs on the show."""
     for n in range(count):
@@ -298,6 +306,33 @@ def test_bad_history_input_is_a_400_naming_the_parameter(snapshots, query, field
     response = api_client_for(snapshots, "producer").get(history_url(**query))
     assert response.status_code == 400
     assert list(response.json()) == [field]
+
+
+@pytest.mark.parametrize(
+    ("query", "body"),
+    [
+        # `to` alone: its default `from`, 90 days before, used to be worked out (and overflowed) before any check.
+        ({"to": "0001-01-01"}, {"to": ["Give a date between 1970 and 2999."]}),
+        ({"to": "9999-12-31"}, {"to": ["Give a date between 1970 and 2999."]}),
+        (
+            {"from": "0001-01-01", "to": "0001-01-02"},
+            {"from": ["Give a date between 1970 and 2999."], "to": ["Give a date between 1970 and 2999."]},
+        ),
+        ({"from": "1969-12-31", "to": "1970-01-02"}, {"from": ["Give a date between 1970 and 2999."]}),
+    ],
+)
+def test_history_dates_outside_1970_to_2999_are_a_400_naming_them(snapshots, query, body):
+    response = api_client_for(snapshots, "producer").get(history_url(**query))
+    assert response.status_code == 400
+    assert response.json() == body
+
+
+def test_history_reads_the_first_and_last_planning_days(snapshots):
+    client = api_client_for(snapshots, "producer")
+    body = client.get(history_url(to="1970-01-01")).json()
+    assert (body["from"], body["to"], body["results"]) == ("1969-10-03", "1970-01-01", [])
+    body = client.get(history_url(**{"from": "2999-12-01", "to": "2999-12-31"})).json()
+    assert (body["from"], body["to"], body["results"]) == ("2999-12-01", "2999-12-31", [])
 
 
 def test_history_makes_the_same_queries_whatever_the_size(snapshots):

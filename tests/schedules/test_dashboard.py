@@ -318,7 +318,8 @@ def test_load_table(rbt):
         ({"days": "0"}, "Trend days: Ensure this value is greater than or equal to 7."),
         ({"weeks": "x"}, "Load weeks: Enter a whole number."),
         ({"weeks": "99"}, "Load weeks: Ensure this value is less than or equal to 26."),
-        ({"as_of": "9999-12-31"}, "As of: Choose a date between 1900 and 9000."),
+        ({"as_of": "9999-12-31"}, "As of: Give a date between 1970 and 2999."),
+        ({"as_of": "1969-12-31"}, "As of: Give a date between 1970 and 2999."),
     ],
 )
 def test_bad_settings_are_a_400_naming_the_field(rbt, query, message):

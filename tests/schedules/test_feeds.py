@@ -16,7 +16,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from schedules import feeds
-from schedules.models import CalendarFeed, CalendarFeedKind
+from schedules.models import CalendarFeed, CalendarFeedKind, Milestone
 from shots.selectors import person_today
 from shots.workflow import TaskStatus
 from studio.models import Role, ShowMembership
@@ -193,6 +193,23 @@ def test_show_milestones_ics_has_one_all_day_event_per_milestone_with_its_depart
     assert first["DTSTAMP"].dt.tzinfo is not None
     # Someone who is not the show's staff reads none of its milestones.
     assert events(feeds.show_milestones_ics(s["client"], s["show"])) == []
+
+
+def test_a_milestone_stored_on_the_last_day_of_the_calendar_is_an_event_without_dtend(studio):
+    """Milestones are dated 1970 to 2999 (studio.dates), but rows saved before that rule stay: the feed must not
+    step past date.max to end the day."""
+    s = studio
+    MilestoneFactory(show=s["show"], name="Someday", date=dt.date(2027, 1, 4))
+    Milestone.objects.bulk_create([Milestone(show=s["show"], name="Never", date=dt.date.max)])
+    _, url = make_feed(s["producer"], kind=CalendarFeedKind.SHOW_MILESTONES, show=s["show"])
+
+    response = Client().get(url)
+
+    assert response.status_code == 200
+    someday, never = parse(response.content).walk("VEVENT")
+    assert (someday["DTSTART"].dt, someday["DTEND"].dt) == (dt.date(2027, 1, 4), dt.date(2027, 1, 5))
+    assert (str(never["SUMMARY"]), never["DTSTART"].dt, "DTEND" in never) == ("Never", dt.date.max, False)
+    assert b"DTSTART;VALUE=DATE:99991231" in response.content
 
 
 # --- Making and revoking feeds -------------------------------------------------------------------------------

@@ -86,6 +86,13 @@ def test_the_scale_has_months_and_mondays():
     assert gantt.week_ticks(window) == [Tick(70, 98, "30 Mar"), Tick(168, 98, "6 Apr")]
 
 
+def test_the_scale_of_a_window_ending_on_the_last_day_of_the_calendar_steps_no_further():
+    window = Window(dt.date(9999, 11, 29), dt.date.max)  # Mondays 29 Nov ... 27 Dec; Friday 31 Dec 9999
+    assert gantt.month_ticks(window) == [Tick(0, 28, "Nov 9999"), Tick(28, 434, "Dec 9999")]
+    assert [tick.label for tick in gantt.week_ticks(window)] == ["29 Nov", "6 Dec", "13 Dec", "20 Dec", "27 Dec"]
+    assert gantt.week_ticks(Window(dt.date(9999, 12, 28), dt.date.max)) == []  # no Monday in it, nor after it
+
+
 def test_milestone_labels_take_the_first_lane_where_they_overlap_no_other():
     show = ShowFactory()
     animation = DepartmentFactory(name="Animation", code="ANM")
@@ -455,7 +462,7 @@ def test_my_chart_is_for_staff(studio):
         ("from=2026-03-10&to=2026-03-01", "To: The end of the window must not be before its start."),
         ("from=2026-01-01&to=2027-06-01", "To: Show at most 366 days at a time."),
         ("from=yesterday", "From: Enter a valid date."),
-        ("from=9999-12-30", "From: Pick a date nearer our time."),
+        ("from=9999-12-30", "From: Give a date between 1970 and 2999."),
         ("sequence=999", "Sequence: Select a valid choice. 999 is not one of the available choices."),
         ("page=0", "Page: Ensure this value is greater than or equal to 1."),
         ("assignee=me-not", "Assignee: Select a valid choice. me-not is not one of the available choices."),
@@ -465,6 +472,41 @@ def test_bad_filters_are_a_400_naming_the_field(studio, query, message):
     response = studio.client("pia").get(f"{URL}?{query}")
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+@pytest.mark.parametrize("url", [URL, "/my/gantt/", "/shows/RBT/gantt/people/ana/"])
+@pytest.mark.parametrize(
+    ("query", "messages"),
+    [
+        (
+            "from=9999-12-01&to=9999-12-31",
+            ["From: Give a date between 1970 and 2999.", "To: Give a date between 1970 and 2999."],
+        ),
+        ("to=9999-12-31", ["To: Give a date between 1970 and 2999."]),
+        ("from=1969-12-31", ["From: Give a date between 1970 and 2999."]),
+        ("to=0001-01-01", ["To: Give a date between 1970 and 2999."]),
+    ],
+)
+def test_a_window_outside_1970_to_2999_is_a_400_naming_the_field(studio, url, query, messages):
+    response = studio.client("pia").get(f"{url}?{query}")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert [message for message in messages if message in body] == messages
+
+
+@pytest.mark.parametrize("url", [URL, "/my/gantt/", "/shows/RBT/gantt/people/ana/"])
+@pytest.mark.parametrize(
+    ("query", "window"),
+    [
+        ("to=1970-01-01", ("1969-10-10", "1970-01-01")),  # the default length, ending on the first planning day
+        ("from=2999-12-01&to=2999-12-31", ("2999-12-01", "2999-12-31")),
+    ],
+)
+def test_the_first_and_last_planning_days_are_charted(studio, url, query, window):
+    response = studio.client("pia").get(f"{url}?{query}")
+    assert response.status_code == 200
+    chart = response.context["chart"]
+    assert (chart.window.start.isoformat(), chart.window.end.isoformat()) == window
 
 
 def test_the_filter_form_asks_for_the_chart_only(studio):
@@ -568,6 +610,9 @@ def test_the_dates_page_and_endpoint_are_404_on_another_shows_path(studio):
         ("2026-03-06", "2026-02-30", None, "Due date: Enter a valid date."),
         ("2026-03-06", "2026-03-08", "x", "Row version: Enter a whole number."),
         ("2026-03-06", "2026-03-08", "", "Row version: Reload the chart."),
+        # A bar due on the calendar's last day would be drawn, and listed in feeds, past date.max.
+        ("2026-03-06", "9999-12-31", None, "Due date: Give a date between 1970 and 2999."),
+        ("1969-12-31", "2026-03-06", None, "Start date: Give a date between 1970 and 2999."),
     ],
 )
 def test_bad_dates_are_a_400_naming_the_field_and_nothing_changes(studio, start, due, row_version, message):

@@ -88,6 +88,8 @@ def test_admin_creates_a_department_milestone(cast):
         ({"name": "x" * 121, "date": D(2026, 12, 18)}, "name", "At most 120 characters."),
         ({"name": "Lock", "date": "2026-12-18"}, "date", "Give a date, like 2026-11-02."),
         ({"name": "Lock", "date": None}, "date", "Give a date, like 2026-11-02."),
+        ({"name": "Lock", "date": D(9999, 12, 31)}, "date", "Give a date between 1970 and 2999."),
+        ({"name": "Lock", "date": D(1969, 12, 31)}, "date", "Give a date between 1970 and 2999."),
         (
             {"name": "Lock", "date": D(2026, 12, 18), "department": "ANM"},
             "department",
@@ -168,6 +170,9 @@ def test_holidays_mark_earned_value_stale_and_refuse_duplicates(cast, django_cap
     with pytest.raises(ValidationError) as excinfo:
         planning.holiday_add(actor=pm, show=show, date="24/12")
     assert field_errors(excinfo) == {"date": ["Give a date, like 2026-11-02."]}
+    with pytest.raises(ValidationError) as excinfo:
+        planning.holiday_add(actor=pm, show=show, date=D(9999, 12, 31))
+    assert field_errors(excinfo) == {"date": ["Give a date between 1970 and 2999."]}
     assert ev_generation(show) == 1
     with pytest.raises(PermissionDenied):
         planning.holiday_remove(actor=people["other_pm"], holiday=holiday)
@@ -534,6 +539,7 @@ def test_adding_a_milestone_with_and_without_htmx(cast, frozen_today):
     [
         ({"name": "", "date": "2026-12-18"}, "name", "This field is required."),
         ({"name": "Lock", "date": "2026-02-30"}, "date", "Enter a valid date."),
+        ({"name": "Lock", "date": "9999-12-31"}, "date", "Give a date between 1970 and 2999."),
         ({"name": "Lock", "date": "2026-12-18", "department": "999999"}, "department", "Select a valid choice."),
     ],
 )
@@ -655,6 +661,9 @@ def test_holidays_added_and_removed_from_the_page(cast, frozen_today):
     response = client.post("/shows/RBT/working-days/holidays/", {"date": "someday"})
     assert response.status_code == 400
     assert "Enter a valid date." in body(response) and "<html" in body(response)
+    response = client.post("/shows/RBT/working-days/holidays/", {"date": "9999-12-31"})
+    assert response.status_code == 400
+    assert "Give a date between 1970 and 2999." in body(response) and 'href="#id_date"' in body(response)
     holiday = Holiday.objects.get()
     response = client.post(f"/shows/RBT/working-days/holidays/{holiday.pk}/remove/")
     assert (response.status_code, response["Location"]) == (302, "/shows/RBT/working-days/")

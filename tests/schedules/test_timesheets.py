@@ -140,6 +140,13 @@ def test_a_producer_of_another_show_locks_nothing_here(cast):
         ),
         (dt.date(9999, 12, 27), "Give a week between 1970 and 2999."),
         (dt.date(1, 1, 1), "Give a week between 1970 and 2999."),
+        (dt.date(1969, 12, 22), "Give a week between 1970 and 2999."),  # the last week without a day of 1970
+        (dt.date(3000, 1, 6), "Give a week between 1970 and 2999."),
+        # The week that holds 31 Dec 2999 is in range: refused only because it has not ended.
+        (
+            dt.date(2999, 12, 30),
+            "Only a week that has ended can be locked: the week of 30 Dec 2999 ends on Sunday 5 Jan 3000.",
+        ),
         ("2026-03-02", "Give the Monday the week starts on, like 2026-03-02."),
         (dt.datetime(2026, 3, 2, 0, 0, tzinfo=dt.UTC), "Give the Monday the week starts on, like 2026-03-02."),
     ],
@@ -149,6 +156,10 @@ def test_only_a_monday_of_a_week_that_has_ended(cast, week, message):
         lock(cast, week=week)
     assert field_errors(caught) == {"week_start": [message]}
     assert TimesheetLock.objects.count() == 0
+
+
+def test_the_week_that_holds_1_january_1970_is_the_first_that_locks(cast):
+    assert lock(cast, week=dt.date(1969, 12, 29)).week_start == dt.date(1969, 12, 29)
 
 
 def test_a_week_is_locked_once(cast):
@@ -457,6 +468,45 @@ def test_a_bad_week_is_a_400_showing_this_week(cast, week_logs, week):
     assert grid_rows(page)[1][-1] == "7.5"
 
 
+@pytest.mark.parametrize(
+    ("week", "shown", "links"),
+    [
+        # The first and last days the message allows are shown, in the weeks that hold them.
+        ("1970-01-01", "Week of Mon 29 Dec – Sun 4 Jan 1970.", ["This week", "Next week →"]),
+        ("2999-12-31", "Week of Mon 30 Dec – Sun 5 Jan 3000.", ["← Previous week", "This week"]),
+    ],
+)
+def test_the_first_and_last_days_of_1970_to_2999_are_weeks_to_show(cast, week_logs, week, shown, links):
+    response = logged_in(week_logs).get("/my/timesheet/", {"week": week})
+    assert response.status_code == 200
+    page = parse(response)
+    assert page.find("p", cls="ts-intro").text.startswith(shown)
+    assert [a.text for a in page.find("nav", cls="ts-week-nav").find_all("a")] == links
+
+
+@pytest.mark.parametrize("week", ["1969-12-31", "3000-01-01"])
+def test_a_week_outside_1970_to_2999_is_a_400_naming_it(cast, week_logs, week):
+    response = logged_in(week_logs).get("/my/timesheet/", {"week": week})
+    assert response.status_code == 400
+    assert parse(response).find("p", id="week-error").text == (
+        "week: give a date between 1970 and 2999. Showing this week."
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "status", "body"),
+    [
+        ("1970-01-01", 302, ""),
+        ("1969-12-31", 400, "date: Give a date between 1970 and 2999."),
+        ("3000-01-01", 400, "date: Give a date between 1970 and 2999."),
+    ],
+)
+def test_a_cell_takes_hours_on_a_day_from_1970_to_2999(cast, week_logs, day, status, body):
+    response = post_cell(logged_in(week_logs), cast["tasks"][0], "2", day=day)
+    assert (response.status_code, response.content.decode()) == (status, body)
+    assert TimeLog.objects.filter(date=day).count() == (1 if status == 302 else 0)
+
+
 def test_a_locked_week_is_read_only_with_its_badge(cast, week_logs):
     lock(cast)
     page = parse(logged_in(week_logs).get("/my/timesheet/?week=2026-03-02"))
@@ -674,6 +724,9 @@ def test_producers_lock_and_unlock_a_past_week_from_the_page(cast, week_logs):
         ({"action": "unlock", "week": "2026-03-02"}, "The week of 2 Mar 2026 is not locked on RBT."),
         ({"action": "lock", "week": "soon"}, "week: Give a date, like 2026-03-02."),
         ({"action": "lock", "week": "0001-01-01"}, "week: Give a date between 1970 and 2999."),
+        ({"action": "lock", "week": "1969-12-29"}, "week: Give a date between 1970 and 2999."),
+        # 1 Jan 1970 is a date the message allows: the service then asks for the Monday.
+        ({"action": "lock", "week": "1970-01-01"}, "A week starts on a Monday; 1 Jan 1970 is a Thursday."),
         ({"action": "burn", "week": "2026-03-02"}, "action: Select a valid choice."),
     ],
 )

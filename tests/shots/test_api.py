@@ -586,6 +586,9 @@ def test_task_create_by_role(world, shot_3, role, task_type, expected):
             {"start_date": "2026-04-03", "due_date": "2026-04-01"},
             {"due_date": ["The due date must not be before the start date."]},
         ),
+        # A task due on 9999-12-31 would be drawn and listed past date.max (the Gantt chart, calendar feeds).
+        ({"due_date": "9999-12-31"}, {"due_date": ["Give a date between 1970 and 2999."]}),
+        ({"start_date": "1969-12-31"}, {"start_date": ["Give a date between 1970 and 2999."]}),
         ({"shot": 999_999}, {"shot": ['Invalid pk "999999" - object does not exist.']}),
         ({"task_type": None}, {"task_type": ["This field may not be null."]}),
         ({"assignees": [999_999]}, {"assignees": ['Invalid pk "999999" - object does not exist.']}),
@@ -707,6 +710,8 @@ def test_stale_row_version_is_409_naming_who_changed_it_and_nothing_is_written(w
             {"row_version": 1, "start_date": "2026-03-04", "due_date": "2026-03-03"},
             {"due_date": ["The due date must not be before the start date."]},
         ),
+        ({"row_version": 1, "due_date": "9999-12-31"}, {"due_date": ["Give a date between 1970 and 2999."]}),
+        ({"row_version": 1, "start_date": "0001-01-01"}, {"start_date": ["Give a date between 1970 and 2999."]}),
         ({"row_version": 1, "retake_count": 4}, {"retake_count": ["This field is not accepted here."]}),
         ({"row_version": 1, "priority": 9}, {"priority": ['"9" is not a valid choice.']}),
     ],

@@ -99,6 +99,23 @@ def test_refused_items_are_400_by_index_and_nothing_is_written(world):
     assert (task_states(w.task, w.artist_2_task, w.other_task), Activity.objects.count()) == before
 
 
+def test_a_due_date_outside_1970_to_2999_is_refused_by_index_naming_it(world):
+    w = world
+    before = task_states(w.task, w.artist_2_task)
+    response = post_bulk(
+        api_client_for(w, "coordinator"),
+        [
+            {"id": w.task.pk, "row_version": 1, "due_date": "2026-03-20"},
+            {"id": w.artist_2_task.pk, "row_version": 1, "due_date": "9999-12-31"},
+        ],
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {"items": {"1": {"due_date": ["Give a date between 1970 and 2999."]}}},
+    )
+    assert task_states(w.task, w.artist_2_task) == before
+
+
 def test_a_bulk_refused_only_because_it_is_stale_is_409(world):
     w = world
     producer = w.people["producer"]

@@ -615,6 +615,7 @@ def test_a_stale_cell_says_who_changed_it_and_when_and_keeps_the_input(client, s
         ({"bid_days": "-1"}, "Bid (days): Ensure this value is greater than or equal to 0."),
         ({"bid_days": "lots"}, "Bid (days): Enter a number."),
         ({"due_date": "31/02/2026"}, "Due: Enter a valid date."),
+        ({"due_date": "9999-12-31"}, "Due: Give a date between 1970 and 2999."),
         ({"assignees": ["999999"]}, "Assignees: Select a valid choice. 999999 is not one of the available choices."),
         ({"row_version": "x"}, "Row version: Enter a whole number."),
     ],
