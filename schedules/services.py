@@ -19,6 +19,7 @@ from django.utils import timezone
 from shots.models import Task
 from shots.selectors import person_today
 from studio import permissions
+from studio.dates import PLANNING_DATE_MESSAGE, is_planning_date
 from studio.models import Person, Show, ShowStatus
 from studio.services import enqueue_on_commit, refuse_unknown_fields, require_free
 
@@ -56,6 +57,8 @@ def _lock_person(person: Person) -> None:
 def _check_date(person: Person, date: dt.date) -> None:
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         raise ValidationError({"date": "Give a date, like 2026-11-02."})
+    if not is_planning_date(date):
+        raise ValidationError({"date": PLANNING_DATE_MESSAGE})
     if date > person_today(person):
         raise ValidationError({"date": "Hours are logged on today or an earlier day, not a future one."})
 

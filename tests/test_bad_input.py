@@ -121,3 +121,10 @@ def test_an_id_that_is_not_a_whole_number_is_a_400_naming_the_field(world, task)
     response = client.post("/api/v1/time-logs/", body, content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {"task": ["Give the id as a whole number."]}
+
+
+def test_a_time_log_on_a_date_far_from_our_time_is_a_400_naming_date(world):
+    client = client_for(world, "artist")
+    response = client.post("/api/v1/time-logs/", {"task": world.own.task.pk, "date": "0001-01-01", "hours": "2"})
+    assert response.status_code == 400
+    assert response.json() == {"date": ["Give a date between 1970 and 2999."]}
