@@ -46,6 +46,9 @@ def _clean_hours(value: Any) -> Decimal:
         raise ValidationError({"hours": "Give the hours as a number, like 2.5."}) from None
     if not hours.is_finite() or not Decimal("0") < hours <= MAX_HOURS_PER_DAY:
         raise ValidationError({"hours": HOURS_MESSAGE})
+    if hours != hours.quantize(Decimal("0.01")):
+        # Before full_clean: 0.123456 would be told about "4 digits in total" (max_digits) rather than decimals.
+        raise ValidationError({"hours": "Ensure that there are no more than 2 decimal places."})
     return hours
 
 

@@ -128,3 +128,11 @@ def test_a_time_log_on_a_date_far_from_our_time_is_a_400_naming_date(world):
     response = client.post("/api/v1/time-logs/", {"task": world.own.task.pk, "date": "0001-01-01", "hours": "2"})
     assert response.status_code == 400
     assert response.json() == {"date": ["Give a date between 1970 and 2999."]}
+
+
+def test_hours_with_more_than_two_decimals_are_a_400_naming_hours(world):
+    client = client_for(world, "artist")
+    for hours in ("0.123", "0.123456"):
+        response = client.post("/api/v1/time-logs/", {"task": world.own.task.pk, "date": "2026-03-04", "hours": hours})
+        assert response.status_code == 400
+        assert response.json() == {"hours": ["Ensure that there are no more than 2 decimal places."]}

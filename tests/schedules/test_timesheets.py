@@ -575,6 +575,7 @@ def test_an_empty_cell_deletes_the_log(cast, week_logs):
         ("25", HOURS_MESSAGE),
         ("-1", HOURS_MESSAGE),
         ("1.125", "Ensure that there are no more than 2 decimal places."),
+        ("0.123456", "Ensure that there are no more than 2 decimal places."),
     ],
 )
 def test_bad_hours_stay_in_the_cell_with_the_message(cast, week_logs, typed, message):
