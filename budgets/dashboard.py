@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from schedules import earned_value
 from schedules.models import EarnedValueSnapshot
@@ -591,7 +592,7 @@ def _thousands(value: Decimal | None, currency: str) -> str:
 def department_totals(show: Show, as_of: dt.date) -> DepartmentTotals:
     """For the schedule dashboard of the show's production managers (permissions.can_see_department_totals): the
     figures of the last week complete by `as_of`, coarse (PANEL_MIN_PEOPLE). A fixed number of queries."""
-    week_end = week_closed_by(as_of)
+    week_end = week_closed_by(min(as_of, timezone.localdate()))  # a future as_of would show the week under way
     report = cost_report(show, week_end)
     paid = paid_people(show, week_end)
     cur = show.currency

@@ -285,6 +285,9 @@ def test_department_totals_show_a_cost_once_three_peoples_pay_is_in_it_and_only_
     assert department_totals(scenario.show, AS_OF) == totals
     assert department_totals(scenario.show, dt.date(2026, 3, 9)) == totals
     assert department_totals(scenario.show, dt.date(2026, 3, 15)).rows[0].ac == "3k EUR"  # 1,925 + 400 + the 13th's 400
+    # A day in the future shows the last week complete today, not the week under way.
+    today = timezone.localdate()
+    assert department_totals(scenario.show, dt.date(2999, 12, 31)) == department_totals(scenario.show, today)
 
 
 # --- Budget revision pages ---------------------------------------------------------------------------------------
