@@ -326,6 +326,17 @@ def expense_in(setup, reference="INV-1"):
     )  # fmt: skip
 
 
+def test_a_reference_committed_between_the_check_and_the_save_is_named_on_reference(setup, monkeypatch):
+    """The other request commits after this one's check passed: the error still names the field, never the raw
+    'Constraint ... is violated' of the model's constraint validation."""
+    expense_in(setup)
+    monkeypatch.setattr(services, "_check_reference_free", lambda expense: None)
+    with pytest.raises(ValidationError) as caught:
+        expense_in(setup)
+    assert caught.value.message_dict == {"reference": ["Reference 'INV-1' is already entered on this show."]}
+    assert Expense.objects.count() == 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_same_reference_posted_twice_at_once_is_one_expense_and_a_400_naming_reference(setup):
     def first(wait_for_the_test):
