@@ -573,10 +573,6 @@ class DepartmentTotals:
     total: DepartmentTotal
     min_people: int = PANEL_MIN_PEOPLE
 
-    @property
-    def any_withheld(self) -> bool:
-        return any(not row.ac for row in [*self.rows, self.total])
-
 
 def week_closed_by(day: dt.date) -> dt.date:
     """The Sunday ending the last week complete at the end of `day` (`day` itself on a Sunday)."""
